@@ -1,0 +1,105 @@
+package dev.logqueue.broker.http.boundary;
+
+import dev.logqueue.broker.queue.entity.ErrorCode;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import jakarta.json.Json;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * The one place where failures become HTTP: the contract's JSON failure body with {@code status},
+ * {@code message} and {@code error}, and its HTTP code. Nothing internal (no stack trace, no class
+ * name) reaches the client; what is unexpected is logged here.
+ */
+@Provider
+public class FailureMapper implements ExceptionMapper<Throwable> {
+
+  private static final Logger LOG = System.getLogger(FailureMapper.class.getName());
+
+  /** Seconds a client should wait before it retries a 503. */
+  static final String RETRY_AFTER_SECONDS = "1";
+
+  @Context UriInfo uri;
+  @Context Request request;
+
+  @Override
+  public Response toResponse(Throwable thrown) {
+    for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+      if (cause instanceof LogQueueException refusal) {
+        return failure(refusal.error(), refusal.getMessage()).build();
+      }
+    }
+    if (thrown instanceof WebApplicationException web) {
+      return fromJaxRs(web);
+    }
+    LOG.log(Level.ERROR, "Unexpected failure", thrown);
+    return failure(ErrorCode.INTERNAL_ERROR, "The broker failed to handle the request").build();
+  }
+
+  private Response fromJaxRs(WebApplicationException web) {
+    Response original = web.getResponse();
+    int status = original.getStatus();
+    return switch (status) {
+      case 404 ->
+          failure(ErrorCode.NOT_FOUND, "No such path: " + request.getMethod() + " " + path())
+              .build();
+      case 405 ->
+          failure(
+                  ErrorCode.METHOD_NOT_ALLOWED,
+                  request.getMethod() + " is not allowed on " + path())
+              .header(HttpHeaders.ALLOW, original.getHeaderString(HttpHeaders.ALLOW))
+              .build();
+      default -> {
+        if (status >= 500) {
+          LOG.log(Level.ERROR, "Unexpected failure", web);
+          yield failure(ErrorCode.INTERNAL_ERROR, "The broker failed to handle the request")
+              .build();
+        }
+        yield failure(ErrorCode.BAD_REQUEST, "Bad request").status(status).build();
+      }
+    };
+  }
+
+  private String path() {
+    return "/" + uri.getPath(true);
+  }
+
+  /** The failure body for an error code, with the code's HTTP status. */
+  static Response.ResponseBuilder failure(ErrorCode error, String message) {
+    Response.ResponseBuilder response =
+        Response.status(status(error))
+            .type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(
+                Json.createObjectBuilder()
+                    .add("status", "failure")
+                    .add("message", message == null ? error.code() : message)
+                    .add("error", error.code())
+                    .build());
+    if (error == ErrorCode.UNAVAILABLE) {
+      response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    return response;
+  }
+
+  static int status(ErrorCode error) {
+    return switch (error) {
+      case BAD_REQUEST -> 400;
+      case PRODUCER_TOPIC_MISMATCH, CONSUMER_TOPIC_MISMATCH -> 403;
+      case TOPIC_NOT_FOUND, PRODUCER_NOT_FOUND, CONSUMER_NOT_FOUND, QUEUE_EMPTY, NOT_FOUND -> 404;
+      case METHOD_NOT_ALLOWED -> 405;
+      case TOPIC_EXISTS -> 409;
+      case MESSAGE_TOO_LARGE -> 413;
+      case UNAVAILABLE -> 503;
+      case INTERNAL_ERROR -> 500;
+    };
+  }
+}

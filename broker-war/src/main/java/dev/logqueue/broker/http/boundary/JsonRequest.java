@@ -1,0 +1,221 @@
+package dev.logqueue.broker.http.boundary;
+
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import jakarta.json.Json;
+import jakarta.json.JsonConfig;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.io.CharArrayReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request's fields: from its JSON body and, where the contract allows it, its query string. It
+ * knows the contract's field names and aliases and turns every malformed or missing field into a
+ * {@code bad_request} that says which field is wrong.
+ */
+public final class JsonRequest {
+
+  private static final JsonReaderFactory READERS =
+      Json.createReaderFactory(
+          Map.of(
+              JsonConfig.KEY_STRATEGY,
+              JsonConfig.KeyStrategy.NONE,
+              "org.eclipse.parsson.maxDepth",
+              64));
+
+  private static final String[] TOPIC = {"topic", "topic_name"};
+  private static final String[] NEW_TOPIC = {"name", "topic_name"};
+  private static final String[] MESSAGE = {"message", "log_message"};
+
+  private final JsonObject body;
+  private final MultivaluedMap<String, String> query;
+
+  private JsonRequest(JsonObject body, MultivaluedMap<String, String> query) {
+    this.body = body;
+    this.query = query;
+  }
+
+  /** A request whose fields are in its JSON body. */
+  public static JsonRequest of(byte[] body) {
+    return new JsonRequest(parse(body), new MultivaluedHashMap<>());
+  }
+
+  /**
+   * A request whose fields are in its query string or its JSON body (the query string wins), with
+   * or without a body whatever its method: the contract's clients send a body with GET.
+   */
+  public static JsonRequest of(ContainerRequestContext request) {
+    byte[] body;
+    try {
+      body = request.hasEntity() ? request.getEntityStream().readAllBytes() : null;
+    } catch (IOException e) {
+      throw LogQueueException.badRequest("The body could not be read");
+    }
+    return new JsonRequest(parse(body), request.getUriInfo().getQueryParameters());
+  }
+
+  /** The topic a request is about: {@code topic}, or {@code topic_name}. */
+  public TopicName topic() {
+    return TopicName.of(text(TOPIC));
+  }
+
+  /** The topic POST /topics creates: {@code name}, or {@code topic_name}. */
+  public TopicName newTopic() {
+    return TopicName.of(text(NEW_TOPIC));
+  }
+
+  public ProducerId producerId() {
+    return new ProducerId(positive("producer_id"));
+  }
+
+  public ConsumerId consumerId() {
+    return new ConsumerId(positive("consumer_id"));
+  }
+
+  /** The message to append: {@code message}, or {@code log_message}. */
+  public String message() {
+    return text(MESSAGE);
+  }
+
+  private static JsonObject parse(byte[] body) {
+    if (body == null || body.length == 0) {
+      return JsonValue.EMPTY_JSON_OBJECT;
+    }
+    CharBuffer chars;
+    try {
+      chars =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body));
+    } catch (CharacterCodingException e) {
+      throw LogQueueException.badRequest("The body is not valid UTF-8");
+    }
+    JsonValue value;
+    try (JsonReader reader =
+        READERS.createReader(new CharArrayReader(chars.array(), 0, chars.limit()))) {
+      value = reader.readValue();
+    } catch (JsonParsingException e) {
+      throw LogQueueException.badRequest(
+          "The body is not valid JSON (at line "
+              + e.getLocation().getLineNumber()
+              + ", column "
+              + e.getLocation().getColumnNumber()
+              + ")");
+    } catch (JsonException | IllegalStateException e) {
+      throw LogQueueException.badRequest("The body is not valid JSON");
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw LogQueueException.badRequest("The body must be a JSON object");
+    }
+    return object;
+  }
+
+  /** A string field, given under one of its names; two names with different values is an error. */
+  private String text(String... names) {
+    String found = null;
+    String foundName = null;
+    for (String name : names) {
+      String value = textOrNull(name);
+      if (value == null) {
+        continue;
+      }
+      if (found != null && !found.equals(value)) {
+        throw LogQueueException.badRequest(
+            "Fields '" + foundName + "' and '" + name + "' disagree; send one of them");
+      }
+      found = value;
+      foundName = name;
+    }
+    if (found == null) {
+      throw missing(names);
+    }
+    return found;
+  }
+
+  private String textOrNull(String name) {
+    String fromQuery = query.getFirst(name);
+    if (fromQuery != null) {
+      return fromQuery;
+    }
+    JsonValue value = body.get(name);
+    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+      return null;
+    }
+    if (value instanceof JsonString string) {
+      return string.getString();
+    }
+    throw LogQueueException.badRequest("Field '" + name + "' must be a string");
+  }
+
+  /** A positive integer: a JSON integer, or a string of digits ("7" is 7). */
+  private long positive(String name) {
+    String fromQuery = query.getFirst(name);
+    JsonValue value = fromQuery != null ? Json.createValue(fromQuery) : body.get(name);
+    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+      throw missing(name);
+    }
+    long id;
+    try {
+      if (value instanceof JsonNumber number) {
+        id = number.bigDecimalValue().longValueExact();
+      } else if (value instanceof JsonString string && isDigits(string.getString())) {
+        id = Long.parseLong(string.getString());
+      } else {
+        throw notPositive(name);
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw notPositive(name);
+    }
+    if (id < 1) {
+      throw notPositive(name);
+    }
+    return id;
+  }
+
+  private static boolean isDigits(String text) {
+    if (text.isEmpty() || text.length() > 19) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static LogQueueException notPositive(String name) {
+    return LogQueueException.badRequest(
+        "Field '" + name + "' must be a positive integer (a number, or a string of digits)");
+  }
+
+  private static LogQueueException missing(String... names) {
+    List<String> quoted = new ArrayList<>();
+    for (String name : names) {
+      quoted.add("'" + name + "'");
+    }
+    return LogQueueException.badRequest("Missing field " + String.join(" or ", quoted));
+  }
+}

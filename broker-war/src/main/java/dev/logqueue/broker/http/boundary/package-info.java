@@ -1,0 +1,2 @@
+/** What every endpoint shares: parsing JSON requests, success replies, the JSON failure body. */
+package dev.logqueue.broker.http.boundary;

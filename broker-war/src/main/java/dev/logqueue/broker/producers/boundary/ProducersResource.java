@@ -1,0 +1,47 @@
+package dev.logqueue.broker.producers.boundary;
+
+import dev.logqueue.broker.http.boundary.JsonRequest;
+import dev.logqueue.broker.http.boundary.Replies;
+import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import java.util.List;
+
+/** Producers: register for a topic, then append messages to it. */
+@ApplicationScoped
+@Path("producer")
+public class ProducersResource {
+
+  @Inject LogQueueService queue;
+
+  /** {@code {"topic": T}}; creates T if it does not exist. */
+  @POST
+  @Path("register")
+  public void register(byte[] body, @Suspended AsyncResponse async) {
+    TopicName topic = JsonRequest.of(body).topic();
+    Replies.answer(
+        async,
+        queue.registerProducer(topic),
+        id -> Replies.ok(Replies.success().add("producer_id", id.value())));
+  }
+
+  /**
+   * {@code {"topic": T, "producer_id": P, "message": M}}; answered once M is committed to the
+   * database.
+   */
+  @POST
+  @Path("produce")
+  public void produce(byte[] body, @Suspended AsyncResponse async) {
+    JsonRequest request = JsonRequest.of(body);
+    TopicName topic = request.topic();
+    ProducerId producer = request.producerId();
+    String message = request.message();
+    Replies.answer(async, queue.produce(topic, producer, List.of(message)), offset -> Replies.ok());
+  }
+}

@@ -1,0 +1,198 @@
+package dev.logqueue.broker.queue.control;
+
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A change the committer applies to a batch, in the order requests arrived. Its outcome is kept
+ * until the batch has committed: nobody learns of a change before it is durable.
+ */
+abstract sealed class Command<T>
+    permits Command.CreateTopic,
+        Command.RegisterProducer,
+        Command.RegisterConsumer,
+        Command.Append,
+        Command.Consume {
+
+  private static final int QUEUED = 0;
+  private static final int TAKEN = 1;
+  private static final int CANCELLED = 2;
+
+  private final AtomicInteger phase = new AtomicInteger(QUEUED);
+  private final CompletableFuture<T> future = new CompletableFuture<>();
+  private final long deadline;
+  private T value;
+  private RuntimeException refusal;
+
+  Command(long deadline) {
+    this.deadline = deadline;
+  }
+
+  /** Applies the change to the batch, or refuses it; refusals change nothing. */
+  abstract T apply(Batch batch);
+
+  /** How many messages the command writes or reads: what it weighs in a batch. */
+  int weight() {
+    return 1;
+  }
+
+  CompletableFuture<T> future() {
+    return future;
+  }
+
+  boolean isExpired(long now) {
+    return now - deadline > 0;
+  }
+
+  /** The committer takes the command; false if it was cancelled first. */
+  boolean take() {
+    return phase.compareAndSet(QUEUED, TAKEN);
+  }
+
+  /** Withdraws a command the committer has not taken; false if it is too late. */
+  boolean cancel() {
+    return phase.compareAndSet(QUEUED, CANCELLED);
+  }
+
+  final void stage(Batch batch) {
+    try {
+      value = apply(batch);
+    } catch (LogQueueException e) {
+      refusal = e;
+    }
+  }
+
+  /** Delivers the outcome; called once the batch has committed. */
+  final void complete() {
+    if (refusal != null) {
+      future.completeExceptionally(refusal);
+    } else {
+      future.complete(value);
+    }
+  }
+
+  final void fail(RuntimeException failure) {
+    future.completeExceptionally(failure);
+  }
+
+  static final class CreateTopic extends Command<Void> {
+    private final TopicName name;
+
+    CreateTopic(TopicName name, long deadline) {
+      super(deadline);
+      this.name = name;
+    }
+
+    @Override
+    Void apply(Batch batch) {
+      if (batch.findTopic(name) != null) {
+        throw LogQueueException.topicExists(name);
+      }
+      batch.createTopic(name);
+      return null;
+    }
+  }
+
+  /** Registers a producer, creating its topic if there is none. */
+  static final class RegisterProducer extends Command<ProducerId> {
+    private final TopicName name;
+
+    RegisterProducer(TopicName name, long deadline) {
+      super(deadline);
+      this.name = name;
+    }
+
+    @Override
+    ProducerId apply(Batch batch) {
+      TopicLog topic = batch.findTopic(name);
+      return batch.registerProducer(topic != null ? topic : batch.createTopic(name));
+    }
+  }
+
+  static final class RegisterConsumer extends Command<ConsumerId> {
+    private final TopicName name;
+
+    RegisterConsumer(TopicName name, long deadline) {
+      super(deadline);
+      this.name = name;
+    }
+
+    @Override
+    ConsumerId apply(Batch batch) {
+      TopicLog topic = batch.findTopic(name);
+      if (topic == null) {
+        throw LogQueueException.topicNotFound(name);
+      }
+      return batch.registerConsumer(topic);
+    }
+  }
+
+  /** Appends messages of one producer, all or none; the outcome is the first one's offset. */
+  static final class Append extends Command<Long> {
+    private final TopicName topic;
+    private final ProducerId producer;
+    private final List<String> texts;
+
+    Append(TopicName topic, ProducerId producer, List<String> texts, long deadline) {
+      super(deadline);
+      this.topic = topic;
+      this.producer = producer;
+      this.texts = texts;
+    }
+
+    @Override
+    int weight() {
+      return texts.size();
+    }
+
+    @Override
+    Long apply(Batch batch) {
+      TopicLog log = batch.state().producerTopic(topic, producer);
+      return batch.append(log, producer, texts);
+    }
+  }
+
+  /**
+   * Gives a consumer its next messages, at most {@code max}, and moves its offset past them. With
+   * {@code emptyIsRefusal} (the plain v1 consume) having nothing to give is {@code queue_empty}.
+   */
+  static final class Consume extends Command<List<String>> {
+    private final TopicName topic;
+    private final ConsumerId consumer;
+    private final int max;
+    private final boolean emptyIsRefusal;
+
+    Consume(TopicName topic, ConsumerId consumer, int max, boolean emptyIsRefusal, long deadline) {
+      super(deadline);
+      this.topic = topic;
+      this.consumer = consumer;
+      this.max = max;
+      this.emptyIsRefusal = emptyIsRefusal;
+    }
+
+    @Override
+    int weight() {
+      return max;
+    }
+
+    @Override
+    List<String> apply(Batch batch) {
+      ConsumerCursor cursor = batch.state().consumer(topic, consumer);
+      long from = batch.offset(cursor);
+      List<String> texts = batch.read(cursor.topic(), from, max);
+      if (texts.isEmpty()) {
+        if (emptyIsRefusal) {
+          throw LogQueueException.queueEmpty(consumer, topic);
+        }
+        return texts;
+      }
+      batch.move(cursor, from + texts.size());
+      return texts;
+    }
+  }
+}

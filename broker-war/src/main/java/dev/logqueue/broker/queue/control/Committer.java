@@ -1,0 +1,194 @@
+package dev.logqueue.broker.queue.control;
+
+import dev.logqueue.broker.queue.control.LogStore.Changes;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one writer (group commit). It takes every pending command, applies them in arrival order to a
+ * batch, writes the batch to the store in one transaction, publishes it to memory and only then
+ * completes the commands' futures, on the completion executor. Under light load a lone command is
+ * committed at once; under heavy load batches grow by themselves while a commit is under way.
+ *
+ * <p>When a commit fails nobody is told "success", the batch is forgotten, and the committer
+ * rebuilds its state from the store as soon as the store answers again: a failed commit may have
+ * committed after all, so memory is never patched, always reloaded.
+ */
+final class Committer implements Runnable {
+
+  private static final Logger LOG = System.getLogger(Committer.class.getName());
+  private static final long MAX_BACKOFF_MILLIS = 2_000;
+
+  private final BlockingQueue<Command<?>> queue = new LinkedBlockingQueue<>();
+  private final LogStore store;
+  private final QueueSettings settings;
+  private final HistoryCache history;
+  private final Executor completions;
+
+  private volatile QueueState state;
+  private volatile boolean available;
+  private volatile boolean running = true;
+
+  Committer(LogStore store, QueueSettings settings, HistoryCache history, Executor completions) {
+    this.store = store;
+    this.settings = settings;
+    this.history = history;
+    this.completions = completions;
+  }
+
+  /** Loads the state from the store; false if the store could not give it. */
+  boolean restore() {
+    return restore(Level.WARNING);
+  }
+
+  private boolean restore(Level failureLevel) {
+    try {
+      QueueState restored = QueueState.restore(store.load(), settings);
+      history.clear();
+      state = restored;
+      available = true;
+      return true;
+    } catch (RuntimeException e) {
+      LOG.log(failureLevel, "Could not restore the queue from the store", e);
+      return false;
+    }
+  }
+
+  boolean isAvailable() {
+    return available && running;
+  }
+
+  /** The committed state; refused while the committer is rebuilding it. */
+  QueueState state() {
+    QueueState current = state;
+    if (current == null || !available) {
+      throw unavailable();
+    }
+    return current;
+  }
+
+  <T> CompletableFuture<T> submit(Command<T> command) {
+    if (!isAvailable()) {
+      throw unavailable();
+    }
+    queue.add(command);
+    return command.future();
+  }
+
+  void stop() {
+    running = false;
+  }
+
+  @Override
+  public void run() {
+    try {
+      if (!available) {
+        recover();
+      }
+      while (running) {
+        Command<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          commit(collect(first));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      available = false;
+      failQueued(LogQueueException.unavailable("The broker is shutting down"));
+    }
+  }
+
+  private List<Command<?>> collect(Command<?> first) {
+    List<Command<?>> batch = new ArrayList<>();
+    long now = System.nanoTime();
+    int weight = 0;
+    for (Command<?> next = first; next != null; next = queue.poll()) {
+      if (!next.take()) {
+        continue;
+      }
+      if (next.isExpired(now)) {
+        next.fail(LogQueueException.unavailable("The broker is overloaded; try again"));
+        continue;
+      }
+      batch.add(next);
+      weight += next.weight();
+      if (weight >= settings.maxBatchMessages()) {
+        break;
+      }
+    }
+    return batch;
+  }
+
+  private void commit(List<Command<?>> commands) throws InterruptedException {
+    if (commands.isEmpty()) {
+      return;
+    }
+    Batch batch = new Batch(state, history);
+    try {
+      for (Command<?> command : commands) {
+        command.stage(batch);
+      }
+      Changes changes = batch.changes();
+      if (!changes.isEmpty()) {
+        store.commit(changes);
+      }
+      batch.publish();
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "Commit of " + commands.size() + " requests failed", e);
+      LogQueueException refusal = unavailable(e);
+      commands.forEach(command -> command.fail(refusal));
+      recover();
+      return;
+    }
+    for (Command<?> command : commands) {
+      try {
+        completions.execute(command::complete);
+      } catch (RejectedExecutionException e) {
+        command.complete();
+      }
+    }
+  }
+
+  /** Refuses what waits, then reloads the state from the store until it answers. */
+  private void recover() throws InterruptedException {
+    available = false;
+    LOG.log(Level.WARNING, "The store is unavailable; refusing requests until it answers again");
+    long backoff = 50;
+    while (running) {
+      failQueued(unavailable());
+      if (restore(Level.DEBUG)) {
+        LOG.log(Level.INFO, "The store answers again; state reloaded, serving requests");
+        return;
+      }
+      Thread.sleep(backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+    }
+  }
+
+  private void failQueued(LogQueueException refusal) {
+    for (Command<?> command = queue.poll(); command != null; command = queue.poll()) {
+      if (command.take()) {
+        command.fail(refusal);
+      }
+    }
+  }
+
+  private static LogQueueException unavailable() {
+    return LogQueueException.unavailable("The broker's database is unavailable; try again");
+  }
+
+  private static LogQueueException unavailable(Throwable cause) {
+    return LogQueueException.unavailable(
+        "The broker's database is unavailable; nothing was stored; try again", cause);
+  }
+}

@@ -1,0 +1,209 @@
+package dev.logqueue.broker.queue.control;
+
+import dev.logqueue.broker.queue.control.Command.Append;
+import dev.logqueue.broker.queue.control.Command.Consume;
+import dev.logqueue.broker.queue.control.Command.CreateTopic;
+import dev.logqueue.broker.queue.control.Command.RegisterConsumer;
+import dev.logqueue.broker.queue.control.Command.RegisterProducer;
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue: topics, producers, consumers and their offsets, and the rules between them. Reads are
+ * answered from memory; every change goes through the committer and is answered only once it is
+ * committed to the store.
+ */
+@ApplicationScoped
+public class LogQueueService {
+
+  private static final Logger LOG = System.getLogger(LogQueueService.class.getName());
+
+  @Inject LogStore store;
+  @Inject QueueSettings settings;
+
+  @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+  ManagedThreadFactory threads;
+
+  private Committer committer;
+  private Thread committerThread;
+  private ExecutorService completions;
+  private HistoryCache history;
+
+  /** For CDI. */
+  protected LogQueueService() {}
+
+  /** Outside a container (tests). */
+  LogQueueService(LogStore store, QueueSettings settings) {
+    this.store = store;
+    this.settings = settings;
+  }
+
+  /**
+   * Restores the state from the store and starts the committer. If the store cannot be read now,
+   * the broker starts unavailable and the committer retries until it can.
+   *
+   * @return whether the state was restored now
+   */
+  public synchronized boolean start() {
+    if (committer != null) {
+      return committer.isAvailable();
+    }
+    ThreadFactory factory = threads != null ? threads : Executors.defaultThreadFactory();
+    history = new HistoryCache(store, settings.historyPageMessages(), settings.historyCacheBytes());
+    completions = Executors.newFixedThreadPool(4, factory);
+    committer = new Committer(store, settings, history, completions);
+    boolean restored = committer.restore();
+    committerThread = factory.newThread(committer);
+    committerThread.setName("logqueue-committer");
+    committerThread.start();
+    return restored;
+  }
+
+  public synchronized void stop() {
+    if (committer == null) {
+      return;
+    }
+    committer.stop();
+    try {
+      committerThread.join(10_000);
+      completions.shutdown();
+      completions.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    committer = null;
+  }
+
+  /** Whether the state is restored and the committer takes requests. */
+  public boolean isReady() {
+    Committer current = committer;
+    return current != null && current.isAvailable();
+  }
+
+  /** Whether the committer's thread runs (a database outage does not stop it). */
+  public boolean isRunning() {
+    Thread thread = committerThread;
+    return committer != null && thread != null && thread.isAlive();
+  }
+
+  public boolean isStoreReachable() {
+    return store.isReachable();
+  }
+
+  public QueueSettings settings() {
+    return settings;
+  }
+
+  public CompletionStage<Void> createTopic(TopicName name) {
+    return committer().submit(new CreateTopic(name, deadline()));
+  }
+
+  /** Topic names in creation order. */
+  public List<TopicName> topics() {
+    return committer().state().topicNames();
+  }
+
+  /** Registers a producer for a topic, creating the topic if it does not exist. */
+  public CompletionStage<ProducerId> registerProducer(TopicName topic) {
+    return committer().submit(new RegisterProducer(topic, deadline()));
+  }
+
+  /** Registers a consumer for an existing topic; it starts at offset 0, the whole history. */
+  public CompletionStage<ConsumerId> registerConsumer(TopicName topic) {
+    return committer().submit(new RegisterConsumer(topic, deadline()));
+  }
+
+  /**
+   * Appends messages to a topic, in order, all or none.
+   *
+   * @return the offset of the first message, once all are committed
+   */
+  public CompletionStage<Long> produce(TopicName topic, ProducerId producer, List<String> texts) {
+    for (String text : texts) {
+      checkSize(text);
+    }
+    Committer current = committer();
+    current.state().producerTopic(topic, producer);
+    return current.submit(new Append(topic, producer, List.copyOf(texts), deadline()));
+  }
+
+  /**
+   * Gives a consumer its next messages, at most {@code max}, and moves its offset past them; the
+   * move is committed before the messages are handed over.
+   *
+   * @param emptyIsRefusal whether having nothing to give is {@code queue_empty} (plain v1) rather
+   *     than an empty list
+   */
+  public CompletionStage<List<String>> consume(
+      TopicName topic, ConsumerId consumer, int max, boolean emptyIsRefusal) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be positive: " + max);
+    }
+    Committer current = committer();
+    ConsumerCursor cursor = current.state().consumer(topic, consumer);
+    if (cursor.lag() == 0) {
+      if (emptyIsRefusal) {
+        throw LogQueueException.queueEmpty(consumer, topic);
+      }
+      return CompletableFuture.completedFuture(List.of());
+    }
+    TopicLog log = cursor.topic();
+    long offset = cursor.offset();
+    if (offset < log.windowStart()) {
+      prefetch(log, offset);
+    }
+    return current.submit(new Consume(topic, consumer, max, emptyIsRefusal, deadline()));
+  }
+
+  /** How many messages the consumer has not read yet. */
+  public long size(TopicName topic, ConsumerId consumer) {
+    return committer().state().consumer(topic, consumer).lag();
+  }
+
+  /** Reads history on the request's thread, so that the committer finds it cached. */
+  private void prefetch(TopicLog log, long offset) {
+    try {
+      history.prefetch(log.id(), offset, log.end());
+    } catch (StoreException e) {
+      // the committer reads it itself, and refuses the request if the store does not answer
+      LOG.log(Level.DEBUG, "History prefetch failed", e);
+    }
+  }
+
+  private void checkSize(String text) {
+    long bytes = Utf8.length(text);
+    if (bytes < 0) {
+      throw LogQueueException.badRequest("Message is not valid Unicode (a lone surrogate)");
+    }
+    if (bytes > settings.maxMessageBytes()) {
+      throw LogQueueException.messageTooLarge(bytes, settings.maxMessageBytes());
+    }
+  }
+
+  private long deadline() {
+    return System.nanoTime() + settings.commitTimeout().toNanos();
+  }
+
+  private Committer committer() {
+    Committer current = committer;
+    if (current == null) {
+      throw LogQueueException.unavailable("The broker is starting; try again");
+    }
+    return current;
+  }
+}

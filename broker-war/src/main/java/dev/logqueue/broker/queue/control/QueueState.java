@@ -1,0 +1,143 @@
+package dev.logqueue.broker.queue.control;
+
+import dev.logqueue.broker.queue.control.LogStore.ConsumerRecord;
+import dev.logqueue.broker.queue.control.LogStore.ProducerRecord;
+import dev.logqueue.broker.queue.control.LogStore.Snapshot;
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.TopicId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the queue knows that is committed: topics, producers, consumers and their offsets.
+ *
+ * <p>Any thread reads it; only the committer adds to it, after a commit. The id counters belong to
+ * the committer alone.
+ */
+final class QueueState {
+
+  private final QueueSettings settings;
+  private final Map<TopicName, TopicLog> topics = new ConcurrentHashMap<>();
+  private final List<TopicLog> topicsInOrder = new CopyOnWriteArrayList<>();
+  private final Map<ProducerId, TopicLog> producers = new ConcurrentHashMap<>();
+  private final Map<ConsumerId, ConsumerCursor> consumers = new ConcurrentHashMap<>();
+
+  private long lastTopicId;
+  private long lastProducerId;
+  private long lastConsumerId;
+
+  QueueState(QueueSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Rebuilds the state from the log of record. */
+  static QueueState restore(Snapshot snapshot, QueueSettings settings) {
+    QueueState state = new QueueState(settings);
+    Map<TopicId, TopicLog> byId = new HashMap<>();
+    snapshot.topics().stream()
+        .sorted((a, b) -> a.id().compareTo(b.id()))
+        .forEach(
+            record -> {
+              TopicLog topic = state.newTopic(record.id(), record.name(), record.end());
+              state.add(topic);
+              byId.put(record.id(), topic);
+            });
+    for (ProducerRecord record : snapshot.producers()) {
+      state.addProducer(record.id(), topicOf(byId, record.topic()));
+    }
+    for (ConsumerRecord record : snapshot.consumers()) {
+      TopicLog topic = topicOf(byId, record.topic());
+      state.add(new ConsumerCursor(record.id(), topic, record.offset()));
+    }
+    return state;
+  }
+
+  private static TopicLog topicOf(Map<TopicId, TopicLog> byId, TopicId id) {
+    TopicLog topic = byId.get(id);
+    if (topic == null) {
+      throw new IllegalStateException("The store refers to topic " + id + ", which it lacks");
+    }
+    return topic;
+  }
+
+  TopicLog newTopic(TopicId id, TopicName name, long end) {
+    lastTopicId = Math.max(lastTopicId, id.value());
+    return new TopicLog(id, name, end, settings.windowMessages(), settings.windowBytes());
+  }
+
+  TopicId nextTopicId() {
+    return new TopicId(++lastTopicId);
+  }
+
+  ProducerId nextProducerId() {
+    return new ProducerId(++lastProducerId);
+  }
+
+  ConsumerId nextConsumerId() {
+    return new ConsumerId(++lastConsumerId);
+  }
+
+  void add(TopicLog topic) {
+    topics.put(topic.name(), topic);
+    topicsInOrder.add(topic);
+  }
+
+  void addProducer(ProducerId id, TopicLog topic) {
+    lastProducerId = Math.max(lastProducerId, id.value());
+    producers.put(id, topic);
+  }
+
+  void add(ConsumerCursor consumer) {
+    lastConsumerId = Math.max(lastConsumerId, consumer.id().value());
+    consumers.put(consumer.id(), consumer);
+  }
+
+  /** Topics in the order they were created. */
+  List<TopicName> topicNames() {
+    return topicsInOrder.stream().map(TopicLog::name).toList();
+  }
+
+  TopicLog findTopic(TopicName name) {
+    return topics.get(name);
+  }
+
+  TopicLog topic(TopicName name) {
+    TopicLog topic = topics.get(name);
+    if (topic == null) {
+      throw LogQueueException.topicNotFound(name);
+    }
+    return topic;
+  }
+
+  /** The topic a producer may append to, checked in the contract's order: topic, id, match. */
+  TopicLog producerTopic(TopicName name, ProducerId id) {
+    TopicLog topic = topic(name);
+    TopicLog registered = producers.get(id);
+    if (registered == null) {
+      throw LogQueueException.producerNotFound(id);
+    }
+    if (registered != topic) {
+      throw LogQueueException.producerTopicMismatch(id, registered.name(), name);
+    }
+    return topic;
+  }
+
+  /** A consumer of a topic, checked in the contract's order: topic, id, match. */
+  ConsumerCursor consumer(TopicName name, ConsumerId id) {
+    TopicLog topic = topic(name);
+    ConsumerCursor consumer = consumers.get(id);
+    if (consumer == null) {
+      throw LogQueueException.consumerNotFound(id);
+    }
+    if (consumer.topic() != topic) {
+      throw LogQueueException.consumerTopicMismatch(id, consumer.topic().name(), name);
+    }
+    return consumer;
+  }
+}

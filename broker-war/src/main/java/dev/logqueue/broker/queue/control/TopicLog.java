@@ -1,0 +1,95 @@
+package dev.logqueue.broker.queue.control;
+
+import dev.logqueue.broker.queue.entity.TopicId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One topic in memory: its committed end offset and a bounded window of its most recent messages.
+ *
+ * <p>Only the committer changes a topic log and reads its window; other threads read {@link #end()}
+ * and {@link #windowStart()}.
+ */
+final class TopicLog {
+
+  /** Roughly what a message costs on the heap beyond its characters. */
+  private static final long MESSAGE_OVERHEAD = 48;
+
+  private final TopicId id;
+  private final TopicName name;
+  private final int windowMessages;
+  private final long windowBytes;
+
+  private volatile long end;
+  private volatile long windowStart;
+
+  // window.get(head + (offset - windowStart)) is the message at offset
+  private final ArrayList<String> window = new ArrayList<>();
+  private int head;
+  private long bytes;
+
+  TopicLog(TopicId id, TopicName name, long end, int windowMessages, long windowBytes) {
+    this.id = id;
+    this.name = name;
+    this.end = end;
+    this.windowStart = end;
+    this.windowMessages = windowMessages;
+    this.windowBytes = windowBytes;
+  }
+
+  TopicId id() {
+    return id;
+  }
+
+  TopicName name() {
+    return name;
+  }
+
+  /** The offset the next message of this topic gets: how many messages it has. */
+  long end() {
+    return end;
+  }
+
+  /** The oldest offset memory still holds. */
+  long windowStart() {
+    return windowStart;
+  }
+
+  /** The committed message at {@code offset} if the window holds it, else {@code null}. */
+  String fromWindow(long offset) {
+    if (offset < windowStart || offset >= end) {
+      return null;
+    }
+    return window.get(head + (int) (offset - windowStart));
+  }
+
+  /** Publishes committed messages: they get the offsets from {@link #end()} on. */
+  void append(List<String> messages) {
+    for (String message : messages) {
+      window.add(message);
+      bytes += weight(message);
+    }
+    evict();
+    end += messages.size();
+  }
+
+  private void evict() {
+    long start = windowStart;
+    while (window.size() - head > windowMessages || (bytes > windowBytes && window.size() > head)) {
+      bytes -= weight(window.get(head));
+      window.set(head, null);
+      head++;
+      start++;
+    }
+    windowStart = start;
+    if (head > 1024 && head > window.size() / 2) {
+      window.subList(0, head).clear();
+      head = 0;
+    }
+  }
+
+  private static long weight(String message) {
+    return message.length() + MESSAGE_OVERHEAD;
+  }
+}

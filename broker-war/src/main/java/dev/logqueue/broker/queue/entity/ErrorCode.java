@@ -1,0 +1,25 @@
+package dev.logqueue.broker.queue.entity;
+
+import java.util.Locale;
+
+/** The stable error codes of the wire contract; programs branch on {@link #code()}. */
+public enum ErrorCode {
+  BAD_REQUEST,
+  TOPIC_EXISTS,
+  TOPIC_NOT_FOUND,
+  PRODUCER_NOT_FOUND,
+  CONSUMER_NOT_FOUND,
+  PRODUCER_TOPIC_MISMATCH,
+  CONSUMER_TOPIC_MISMATCH,
+  QUEUE_EMPTY,
+  MESSAGE_TOO_LARGE,
+  NOT_FOUND,
+  METHOD_NOT_ALLOWED,
+  UNAVAILABLE,
+  INTERNAL_ERROR;
+
+  /** The snake_case code sent as {@code "error"}. */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

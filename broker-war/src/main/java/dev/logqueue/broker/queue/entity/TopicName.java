@@ -1,0 +1,72 @@
+package dev.logqueue.broker.queue.entity;
+
+/** A topic's name: 1 to 249 characters of {@code A-Z a-z 0-9 . _ -}. It can only be built valid. */
+public record TopicName(String value) {
+
+  public static final int MAX_LENGTH = 249;
+
+  public TopicName {
+    if (!isValid(value)) {
+      throw LogQueueException.badRequest(
+          "Invalid topic name: use 1 to "
+              + MAX_LENGTH
+              + " characters of A-Z a-z 0-9 . _ - (got "
+              + describe(value)
+              + ")");
+    }
+  }
+
+  public static TopicName of(String value) {
+    return new TopicName(value);
+  }
+
+  public static boolean isValid(String value) {
+    if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Quotes a rejected name for an error message without echoing control characters or a novel. */
+  private static String describe(String value) {
+    if (value == null) {
+      return "nothing";
+    }
+    if (value.isEmpty()) {
+      return "an empty name";
+    }
+    if (value.length() > MAX_LENGTH) {
+      return value.length() + " characters";
+    }
+    StringBuilder quoted = new StringBuilder("'");
+    value
+        .codePoints()
+        .forEach(
+            cp -> {
+              if (cp >= 0x20 && cp < 0x7f && cp != '\'') {
+                quoted.append((char) cp);
+              } else {
+                quoted.append(String.format("\\u%04x", cp));
+              }
+            });
+    return quoted.append('\'').toString();
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.logqueue.broker.store.entity;
+
+import jakarta.persistence.Cacheable;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/** A producer and the one topic it appends to. */
+@Entity
+@Cacheable(false)
+@Table(name = "lq_producer")
+@NamedQuery(name = ProducerEntity.ALL, query = "SELECT p FROM ProducerEntity p")
+public class ProducerEntity {
+
+  public static final String ALL = "ProducerEntity.all";
+
+  @Id private long id;
+
+  @Column(name = "topic_id", nullable = false)
+  private long topicId;
+
+  protected ProducerEntity() {}
+
+  public ProducerEntity(long id, long topicId) {
+    this.id = id;
+    this.topicId = topicId;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public long topicId() {
+    return topicId;
+  }
+}
