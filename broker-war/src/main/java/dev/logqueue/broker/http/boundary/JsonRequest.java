@@ -5,14 +5,13 @@ import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.json.Json;
-import jakarta.json.JsonConfig;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MultivaluedHashMap;
@@ -25,8 +24,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A request's fields: from its JSON body and, where the contract allows it, its query string. It
@@ -35,13 +36,8 @@ import java.util.Map;
  */
 public final class JsonRequest {
 
-  private static final JsonReaderFactory READERS =
-      Json.createReaderFactory(
-          Map.of(
-              JsonConfig.KEY_STRATEGY,
-              JsonConfig.KeyStrategy.NONE,
-              "org.eclipse.parsson.maxDepth",
-              64));
+  private static final JsonParserFactory PARSERS =
+      Json.createParserFactory(Map.of("org.eclipse.parsson.maxDepth", 64));
 
   private static final String[] TOPIC = {"topic", "topic_name"};
   private static final String[] NEW_TOPIC = {"name", "topic_name"};
@@ -112,10 +108,25 @@ public final class JsonRequest {
     } catch (CharacterCodingException e) {
       throw LogQueueException.badRequest("The body is not valid UTF-8");
     }
-    JsonValue value;
-    try (JsonReader reader =
-        READERS.createReader(new CharArrayReader(chars.array(), 0, chars.limit()))) {
-      value = reader.readValue();
+    try (JsonParser parser =
+        PARSERS.createParser(new CharArrayReader(chars.array(), 0, chars.limit()))) {
+      if (parser.next() != JsonParser.Event.START_OBJECT) {
+        throw LogQueueException.badRequest("The body must be a JSON object");
+      }
+      JsonObjectBuilder fields = Json.createObjectBuilder();
+      Set<String> names = new HashSet<>();
+      while (parser.next() == JsonParser.Event.KEY_NAME) {
+        String name = parser.getString();
+        if (!names.add(name)) {
+          throw LogQueueException.badRequest("Field '" + name + "' is given twice");
+        }
+        parser.next();
+        fields.add(name, parser.getValue());
+      }
+      if (parser.hasNext()) {
+        throw LogQueueException.badRequest("The body holds more than one JSON value");
+      }
+      return fields.build();
     } catch (JsonParsingException e) {
       throw LogQueueException.badRequest(
           "The body is not valid JSON (at line "
@@ -123,13 +134,12 @@ public final class JsonRequest {
               + ", column "
               + e.getLocation().getColumnNumber()
               + ")");
-    } catch (JsonException | IllegalStateException e) {
+    } catch (LogQueueException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // JsonException, NoSuchElementException, and what the parser throws past its nesting limit
       throw LogQueueException.badRequest("The body is not valid JSON");
     }
-    if (!(value instanceof JsonObject object)) {
-      throw LogQueueException.badRequest("The body must be a JSON object");
-    }
-    return object;
   }
 
   /** A string field, given under one of its names; two names with different values is an error. */

@@ -145,6 +145,7 @@ final class Committer implements Runnable {
       batch.publish();
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "Commit of " + commands.size() + " requests failed", e);
+      available = false;
       LogQueueException refusal = unavailable(e);
       commands.forEach(command -> command.fail(refusal));
       recover();

@@ -105,6 +105,11 @@ public class LogQueueService {
     return store.isReachable();
   }
 
+  /** Bytes of older messages held in memory for consumers that read behind the windows. */
+  long historyBytes() {
+    return history.bytes();
+  }
+
   public QueueSettings settings() {
     return settings;
   }

@@ -1,0 +1,109 @@
+package dev.logqueue.broker.queue.control;
+
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.TopicId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A log store in memory, with the JPA store's contract: a commit is all or nothing, rows are
+ * unique, offsets move. It can be told to fail, as a database that went away.
+ */
+final class MemoryLogStore implements LogStore {
+
+  private final Map<TopicId, TopicRecord> topics = new TreeMap<>();
+  private final List<ProducerRecord> producers = new ArrayList<>();
+  private final Map<ConsumerId, ConsumerRecord> consumers = new TreeMap<>();
+  private final Map<TopicId, List<String>> messages = new HashMap<>();
+  private volatile boolean down;
+  private volatile boolean failAfterCommit;
+  final AtomicInteger commits = new AtomicInteger();
+  final AtomicInteger reads = new AtomicInteger();
+
+  /** Makes every call fail (true) or work again (false). */
+  void down(boolean down) {
+    this.down = down;
+  }
+
+  /** The next commit commits, then reports failure: the answer a broken connection gives. */
+  void failAfterNextCommit() {
+    failAfterCommit = true;
+  }
+
+  private void check() {
+    if (down) {
+      throw new StoreException("The store is down", null);
+    }
+  }
+
+  @Override
+  public synchronized Snapshot load() {
+    check();
+    List<TopicRecord> topicRecords = new ArrayList<>();
+    topics.forEach(
+        (id, topic) ->
+            topicRecords.add(
+                new TopicRecord(id, topic.name(), messages.getOrDefault(id, List.of()).size())));
+    return new Snapshot(topicRecords, List.copyOf(producers), List.copyOf(consumers.values()));
+  }
+
+  @Override
+  public synchronized void commit(Changes changes) {
+    check();
+    for (TopicRecord topic : changes.topics()) {
+      if (topics.putIfAbsent(topic.id(), topic) != null) {
+        throw new IllegalStateException("Duplicate topic id " + topic.id());
+      }
+    }
+    producers.addAll(changes.producers());
+    for (ConsumerRecord consumer : changes.consumers()) {
+      consumers.put(consumer.id(), consumer);
+    }
+    for (MessageRecord message : changes.messages()) {
+      List<String> log = messages.computeIfAbsent(message.topic(), t -> new ArrayList<>());
+      if (message.offset() != log.size()) {
+        throw new IllegalStateException(
+            "Offset " + message.offset() + " of topic " + message.topic() + " is not next");
+      }
+      log.add(message.text());
+    }
+    for (ConsumerRecord move : changes.offsets()) {
+      consumers.put(move.id(), move);
+    }
+    commits.incrementAndGet();
+    if (failAfterCommit) {
+      failAfterCommit = false;
+      throw new StoreException("Connection lost during commit", null);
+    }
+  }
+
+  @Override
+  public synchronized List<String> read(TopicId topic, long fromOffset, int max) {
+    check();
+    reads.incrementAndGet();
+    List<String> log = messages.getOrDefault(topic, List.of());
+    int from = (int) Math.min(fromOffset, log.size());
+    return List.copyOf(log.subList(from, (int) Math.min(log.size(), fromOffset + max)));
+  }
+
+  @Override
+  public boolean isReachable() {
+    return !down;
+  }
+
+  synchronized List<String> messages(TopicId topic) {
+    return List.copyOf(messages.getOrDefault(topic, List.of()));
+  }
+
+  synchronized long offset(long consumer) {
+    return consumers.values().stream()
+        .filter(c -> c.id().value() == consumer)
+        .findFirst()
+        .orElseThrow()
+        .offset();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.logqueue.broker.queue.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.logqueue.broker.queue.entity.TopicId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class TopicLogTest {
+
+  @Test
+  void theWindowKeepsTheLastMessagesByCount() {
+    TopicLog log = new TopicLog(new TopicId(1), TopicName.of("t"), 0, 3, Long.MAX_VALUE);
+    log.append(List.of("a", "b"));
+    log.append(List.of("c", "d", "e"));
+    assertEquals(5, log.end());
+    assertEquals(2, log.windowStart());
+    assertNull(log.fromWindow(1));
+    assertEquals("c", log.fromWindow(2));
+    assertEquals("e", log.fromWindow(4));
+    assertNull(log.fromWindow(5));
+  }
+
+  @Test
+  void theWindowKeepsItsByteBoundAndStaysCorrectAcrossCompaction() {
+    TopicLog log = new TopicLog(new TopicId(1), TopicName.of("t"), 100, 1_000_000, 10 * 50);
+    IntStream.range(0, 5_000).forEach(i -> log.append(List.of(Integer.toString(i % 10))));
+    assertEquals(5_100, log.end());
+    assertEquals(5_100 - 10, log.windowStart(), "ten messages of about 50 bytes fit");
+    for (long offset = log.windowStart(); offset < log.end(); offset++) {
+      assertEquals(Long.toString((offset - 100) % 10), log.fromWindow(offset));
+    }
+  }
+
+  @Test
+  void aMessageLargerThanTheWindowIsNotKept() {
+    TopicLog log = new TopicLog(new TopicId(1), TopicName.of("t"), 0, 10, 100);
+    log.append(List.of("x".repeat(1000)));
+    assertEquals(1, log.end());
+    assertEquals(1, log.windowStart());
+  }
+}
