@@ -47,19 +47,23 @@ final class Committer implements Runnable {
 
   /** Loads the state from the store; false if the store could not give it. */
   boolean restore() {
-    return restore(Level.WARNING);
+    RuntimeException failure = tryRestore();
+    if (failure != null) {
+      LOG.log(Level.WARNING, "Could not restore the queue from the store", failure);
+    }
+    return failure == null;
   }
 
-  private boolean restore(Level failureLevel) {
+  /** Loads the state from the store; what went wrong, or null. */
+  private RuntimeException tryRestore() {
     try {
       QueueState restored = QueueState.restore(store.load(), settings);
       history.clear();
       state = restored;
       available = true;
-      return true;
+      return null;
     } catch (RuntimeException e) {
-      LOG.log(failureLevel, "Could not restore the queue from the store", e);
-      return false;
+      return e;
     }
   }
 
@@ -165,15 +169,29 @@ final class Committer implements Runnable {
     available = false;
     LOG.log(Level.WARNING, "The store is unavailable; refusing requests until it answers again");
     long backoff = 50;
+    long nextReport = System.nanoTime();
     while (running) {
       failQueued(unavailable());
-      if (restore(Level.DEBUG)) {
+      RuntimeException failure = tryRestore();
+      if (failure == null) {
         LOG.log(Level.INFO, "The store answers again; state reloaded, serving requests");
         return;
+      }
+      if (System.nanoTime() - nextReport >= 0) {
+        LOG.log(Level.WARNING, "Still unavailable: " + rootMessage(failure));
+        nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       }
       Thread.sleep(backoff);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
     }
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   private void failQueued(LogQueueException refusal) {

@@ -10,44 +10,46 @@ import dev.logqueue.broker.store.entity.ConsumerEntity;
 import dev.logqueue.broker.store.entity.MessageEntity;
 import dev.logqueue.broker.store.entity.ProducerEntity;
 import dev.logqueue.broker.store.entity.TopicEntity;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Status;
-import jakarta.transaction.SystemException;
-import jakarta.transaction.UserTransaction;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.Persistence;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.persistence.config.PersistenceUnitProperties;
 
 /**
  * The log of record in the application's default datasource: the embedded H2 by default, PostgreSQL
  * when the datasource is pointed there (see payara-config/).
+ *
+ * <p>It bootstraps its persistence unit ({@code META-INF/logqueue-persistence.xml}) itself, the
+ * first time the database answers, and applies the schema then; see that file for why.
  */
 @ApplicationScoped
 public class JpaLogStore implements LogStore {
 
-  @PersistenceContext(unitName = "logqueue")
-  EntityManager em;
-
-  @Inject UserTransaction transaction;
+  private static final Logger LOG = System.getLogger(JpaLogStore.class.getName());
+  static final String UNIT = "logqueue";
+  static final String UNIT_FILE = "META-INF/logqueue-persistence.xml";
 
   @Resource(lookup = "java:comp/DefaultDataSource")
   DataSource dataSource;
 
-  @Inject
-  @ConfigProperty(name = "logqueue.commit.transaction-timeout-seconds", defaultValue = "15")
-  int transactionTimeoutSeconds;
+  private volatile EntityManagerFactory factory;
 
   @Override
   public Snapshot load() {
-    try {
+    try (EntityManager em = entityManager()) {
       List<TopicRecord> topics = new ArrayList<>();
       for (TopicEntity topic :
           em.createNamedQuery(TopicEntity.ALL, TopicEntity.class).getResultList()) {
@@ -78,22 +80,23 @@ public class JpaLogStore implements LogStore {
 
   @Override
   public void commit(Changes changes) {
-    try {
-      transaction.setTransactionTimeout(transactionTimeoutSeconds);
+    try (EntityManager em = entityManager()) {
+      EntityTransaction transaction = em.getTransaction();
       transaction.begin();
       try {
-        write(changes);
+        write(em, changes);
         transaction.commit();
-      } catch (Exception e) {
-        rollback();
-        throw e;
+      } finally {
+        if (transaction.isActive()) {
+          transaction.rollback();
+        }
       }
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       throw new StoreException("Commit failed", e);
     }
   }
 
-  private void write(Changes changes) {
+  private static void write(EntityManager em, Changes changes) {
     for (TopicRecord topic : changes.topics()) {
       em.persist(new TopicEntity(topic.id().value(), topic.name().value()));
     }
@@ -125,19 +128,9 @@ public class JpaLogStore implements LogStore {
     }
   }
 
-  private void rollback() {
-    try {
-      if (transaction.getStatus() != Status.STATUS_NO_TRANSACTION) {
-        transaction.rollback();
-      }
-    } catch (SystemException | IllegalStateException | SecurityException e) {
-      // the transaction is gone either way; the commit's own failure is what matters
-    }
-  }
-
   @Override
   public List<String> read(TopicId topic, long fromOffset, int max) {
-    try {
+    try (EntityManager em = entityManager()) {
       List<byte[]> payloads =
           em.createNamedQuery(MessageEntity.RANGE, byte[].class)
               .setParameter("topic", topic.value())
@@ -151,6 +144,53 @@ public class JpaLogStore implements LogStore {
       return texts;
     } catch (RuntimeException e) {
       throw new StoreException("Could not read messages of topic " + topic, e);
+    }
+  }
+
+  /**
+   * An entity manager of the persistence unit, bootstrapped (and the schema applied) on first use;
+   * a failed bootstrap is retried on the next call.
+   */
+  private EntityManager entityManager() {
+    EntityManagerFactory current = factory;
+    if (current == null) {
+      current = bootstrap();
+    }
+    return current.createEntityManager();
+  }
+
+  private synchronized EntityManagerFactory bootstrap() {
+    if (factory != null) {
+      return factory;
+    }
+    try {
+      Schema.apply(dataSource);
+    } catch (SQLException e) {
+      throw new StoreException("Could not apply the schema", e);
+    }
+    EntityManagerFactory created =
+        Persistence.createEntityManagerFactory(
+            UNIT,
+            Map.of(
+                PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, UNIT_FILE,
+                PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource));
+    try {
+      // logs in now, so that a failure shows here and the next call starts over
+      created.createEntityManager().close();
+    } catch (RuntimeException e) {
+      created.close();
+      throw e;
+    }
+    LOG.log(Level.INFO, "Persistence unit {0} is up", UNIT);
+    factory = created;
+    return created;
+  }
+
+  @PreDestroy
+  void close() {
+    EntityManagerFactory current = factory;
+    if (current != null) {
+      current.close();
     }
   }
 
