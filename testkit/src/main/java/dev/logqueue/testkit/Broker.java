@@ -1,0 +1,236 @@
+package dev.logqueue.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker in its own process, started the way users start it ({@code payara-config/run.sh}) on its
+ * own data directory and port. It can be stopped, killed with SIGKILL, and started again on the
+ * same data.
+ */
+public final class Broker implements AutoCloseable {
+
+  /** JVM options for test brokers: small heap, quick start. */
+  public static final String TEST_JAVA_OPTIONS =
+      "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+  private final Database database;
+  private final Path dataDirectory;
+  private final int port;
+  private final Map<String, String> settings;
+  private final String javaOptions;
+  private Process process;
+  private int starts;
+
+  private Broker(
+      Database database,
+      Path dataDirectory,
+      int port,
+      Map<String, String> settings,
+      String javaOptions) {
+    this.database = database;
+    this.dataDirectory = dataDirectory;
+    this.port = port;
+    this.settings = settings;
+    this.javaOptions = javaOptions;
+  }
+
+  public static Builder on(Database database) {
+    return new Builder(database);
+  }
+
+  /** Builds a broker's configuration; {@link #start()} runs it. */
+  public static final class Builder {
+    private final Database database;
+    private final Map<String, String> settings = new HashMap<>();
+    private Path dataDirectory;
+    private int port;
+    private String javaOptions = TEST_JAVA_OPTIONS;
+
+    private Builder(Database database) {
+      this.database = database;
+    }
+
+    public Builder dataDirectory(Path dataDirectory) {
+      this.dataDirectory = dataDirectory;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** A broker setting as its environment variable, e.g. LOGQUEUE_WINDOW_MESSAGES. */
+    public Builder setting(String variable, Object value) {
+      settings.put(variable, String.valueOf(value));
+      return this;
+    }
+
+    public Builder javaOptions(String javaOptions) {
+      this.javaOptions = javaOptions;
+      return this;
+    }
+
+    public Broker start() {
+      Broker broker =
+          new Broker(
+              database,
+              dataDirectory != null ? dataDirectory : Layout.scratch("broker-" + database.kind()),
+              port > 0 ? port : Ports.free(),
+              Map.copyOf(settings),
+              javaOptions);
+      broker.start();
+      return broker;
+    }
+  }
+
+  /** Starts the broker (again, after a stop or a kill) and waits until it is ready. */
+  public synchronized Broker start() {
+    if (isAlive()) {
+      throw new IllegalStateException("The broker runs already");
+    }
+    starts++;
+    try {
+      Path tmp = Files.createDirectories(dataDirectory.resolve("tmp"));
+      ProcessBuilder builder =
+          new ProcessBuilder("bash", Layout.config().resolve("run.sh").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log().toFile());
+      Map<String, String> env = builder.environment();
+      env.putAll(database.environment());
+      env.putAll(settings);
+      env.put("LOGQUEUE_WAR", Layout.war().toString());
+      env.put("LOGQUEUE_MICRO_JAR", Layout.runtime().resolve("payara-micro.jar").toString());
+      env.put("LOGQUEUE_POSTGRESQL_JAR", Layout.runtime().resolve("postgresql.jar").toString());
+      env.put("LOGQUEUE_HOST", "127.0.0.1");
+      env.put("LOGQUEUE_PORT", Integer.toString(port));
+      env.put("LOGQUEUE_DATA_DIR", dataDirectory.toString());
+      env.put("LOGQUEUE_JAVA_OPTS", javaOptions + " -Djava.io.tmpdir=" + tmp);
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitReady();
+    return this;
+  }
+
+  private void awaitReady() {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(uri().resolve("/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "The broker exited with " + process.exitValue() + ":\n" + logTail());
+      }
+      try {
+        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      sleep(200);
+    }
+    throw new IllegalStateException(
+        "The broker was not ready in " + READY_TIMEOUT + ":\n" + logTail());
+  }
+
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + port + "/");
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** The console output of the current (or last) run. */
+  public Path log() {
+    return dataDirectory.resolve("broker-" + starts + ".log");
+  }
+
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log());
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** SIGKILL: the process gets no chance to flush or close anything. */
+  public synchronized void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+      waitFor(Duration.ofSeconds(30));
+    }
+  }
+
+  /** SIGTERM, and SIGKILL if it has not exited after 30 s. */
+  public synchronized void stop() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!waitFor(Duration.ofSeconds(30))) {
+        kill();
+      }
+    }
+  }
+
+  private boolean waitFor(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
