@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Http.Reply;
+import dev.logqueue.testkit.Wire;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -42,10 +43,12 @@ class ContractIT {
 
   @ArquillianResource URL base;
   Http http;
+  Wire wire;
 
   @BeforeEach
   void client() throws Exception {
-    http = new Http(base.toURI());
+    wire = new Wire(base.toURI());
+    http = wire.http();
   }
 
   /** A topic name no other test uses. */
@@ -70,34 +73,23 @@ class ContractIT {
   }
 
   long registerProducer(String topic) {
-    Reply reply = http.post("producer/register", json("topic", topic));
-    assertSuccess(reply);
-    return reply.json().getJsonNumber("producer_id").longValueExact();
+    return wire.registerProducer(topic);
   }
 
   long registerConsumer(String topic) {
-    Reply reply = http.post("consumer/register", json("topic", topic));
-    assertSuccess(reply);
-    return reply.json().getJsonNumber("consumer_id").longValueExact();
+    return wire.registerConsumer(topic);
   }
 
   void produce(String topic, long producer, String message) {
-    assertSuccess(
-        http.post(
-            "producer/produce", json("topic", topic, "producer_id", producer, "message", message)));
+    wire.produce(topic, producer, message);
   }
 
   String consume(String topic, long consumer) {
-    Reply reply = http.post("consumer/consume", json("topic", topic, "consumer_id", consumer));
-    assertSuccess(reply);
-    assertEquals(reply.json().getString("message"), reply.json().getString("log_message"));
-    return reply.json().getString("message");
+    return wire.consume(topic, consumer).orElseThrow();
   }
 
   List<String> topics() {
-    Reply reply = http.get("topics");
-    assertSuccess(reply);
-    return reply.json().getJsonArray("topics").getValuesAs(jakarta.json.JsonString::getString);
+    return wire.topics();
   }
 
   @Test

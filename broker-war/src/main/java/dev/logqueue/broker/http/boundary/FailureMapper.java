@@ -2,7 +2,6 @@ package dev.logqueue.broker.http.boundary;
 
 import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
-import jakarta.json.Json;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -79,7 +78,8 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
         Response.status(status(error))
             .type(MediaType.APPLICATION_JSON_TYPE)
             .entity(
-                Json.createObjectBuilder()
+                Replies.JSON
+                    .createObjectBuilder()
                     .add("status", "failure")
                     .add("message", message == null ? error.code() : message)
                     .add("error", error.code())

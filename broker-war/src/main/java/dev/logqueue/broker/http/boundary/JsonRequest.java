@@ -4,7 +4,6 @@ import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -37,7 +36,7 @@ import java.util.Set;
 public final class JsonRequest {
 
   private static final JsonParserFactory PARSERS =
-      Json.createParserFactory(Map.of("org.eclipse.parsson.maxDepth", 64));
+      Replies.JSON.createParserFactory(Map.of("org.eclipse.parsson.maxDepth", 64));
 
   private static final String[] TOPIC = {"topic", "topic_name"};
   private static final String[] NEW_TOPIC = {"name", "topic_name"};
@@ -113,7 +112,7 @@ public final class JsonRequest {
       if (parser.next() != JsonParser.Event.START_OBJECT) {
         throw LogQueueException.badRequest("The body must be a JSON object");
       }
-      JsonObjectBuilder fields = Json.createObjectBuilder();
+      JsonObjectBuilder fields = Replies.JSON.createObjectBuilder();
       Set<String> names = new HashSet<>();
       while (parser.next() == JsonParser.Event.KEY_NAME) {
         String name = parser.getString();
@@ -182,7 +181,7 @@ public final class JsonRequest {
   /** A positive integer: a JSON integer, or a string of digits ("7" is 7). */
   private long positive(String name) {
     String fromQuery = query.getFirst(name);
-    JsonValue value = fromQuery != null ? Json.createValue(fromQuery) : body.get(name);
+    JsonValue value = fromQuery != null ? Replies.JSON.createValue(fromQuery) : body.get(name);
     if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
       throw missing(name);
     }

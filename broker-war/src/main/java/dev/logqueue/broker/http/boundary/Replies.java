@@ -1,8 +1,8 @@
 package dev.logqueue.broker.http.boundary;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -12,6 +12,12 @@ import java.util.function.Function;
 
 /** Success answers, always JSON whatever the request accepts. */
 public final class Replies {
+
+  /**
+   * The JSON-P provider, looked up once: {@code Json.create...} looks it up again on every call, a
+   * class-path scan per request.
+   */
+  public static final JsonProvider JSON = JsonProvider.provider();
 
   private static final JsonObject SUCCESS = success().build();
 
@@ -24,7 +30,7 @@ public final class Replies {
 
   /** A success body to add fields to. */
   public static JsonObjectBuilder success() {
-    return Json.createObjectBuilder().add("status", "success");
+    return JSON.createObjectBuilder().add("status", "success");
   }
 
   public static Response ok(JsonObjectBuilder body) {

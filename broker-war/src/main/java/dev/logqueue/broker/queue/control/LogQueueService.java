@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -106,8 +107,25 @@ public class LogQueueService {
   }
 
   /** Bytes of older messages held in memory for consumers that read behind the windows. */
-  long historyBytes() {
-    return history.bytes();
+  public long historyBytes() {
+    HistoryCache current = history;
+    return current == null ? 0 : current.bytes();
+  }
+
+  /** Recent messages held in memory, all topics' windows together. */
+  public long windowMessages() {
+    return committedState().map(QueueState::windowMessages).orElse(0L);
+  }
+
+  public long topicCount() {
+    return committedState().map(state -> (long) state.topicNames().size()).orElse(0L);
+  }
+
+  private Optional<QueueState> committedState() {
+    Committer current = committer;
+    return current != null && current.isAvailable()
+        ? Optional.of(current.state())
+        : Optional.empty();
   }
 
   public QueueSettings settings() {

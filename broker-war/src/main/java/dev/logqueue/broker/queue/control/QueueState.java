@@ -98,6 +98,14 @@ final class QueueState {
     consumers.put(consumer.id(), consumer);
   }
 
+  long windowMessages() {
+    long sum = 0;
+    for (TopicLog topic : topicsInOrder) {
+      sum += topic.end() - topic.windowStart();
+    }
+    return sum;
+  }
+
   /** Topics in the order they were created. */
   List<TopicName> topicNames() {
     return topicsInOrder.stream().map(TopicLog::name).toList();

@@ -6,7 +6,6 @@ import dev.logqueue.broker.queue.control.LogQueueService;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -37,7 +36,7 @@ public class TopicsResource {
   /** Topic names in creation order. */
   @GET
   public Response list() {
-    JsonArrayBuilder names = Json.createArrayBuilder();
+    JsonArrayBuilder names = Replies.JSON.createArrayBuilder();
     queue.topics().forEach(name -> names.add(name.value()));
     return Replies.ok(Replies.success().add("topics", names));
   }
