@@ -1,19 +1,22 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # Runs the LogQueue broker on Payara Micro, by default on http://127.0.0.1:8080 with the
 # embedded H2 database under ./data. In the repository it builds the broker first if needed.
 # Everything is set by environment variables (README, "Configuration"); extra arguments go to
-# Payara Micro.
-set -euo pipefail
+# Payara Micro. POSIX sh: the official Payara Micro image has no bash.
+set -eu
 
-config="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+config="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$config")"
 war="${LOGQUEUE_WAR:-$root/broker-war/target/logqueue.war}"
 micro="${LOGQUEUE_MICRO_JAR:-$root/broker-war/target/runtime/payara-micro.jar}"
 driver="${LOGQUEUE_POSTGRESQL_JAR:-$root/broker-war/target/runtime/postgresql.jar}"
 
 if [ -z "${LOGQUEUE_WAR:-}" ] && [ -f "$root/pom.xml" ]; then
-  stale="$(find "$root/pom.xml" "$root/broker-war/pom.xml" "$root/broker-war/src" -newer "$war" -print -quit 2>/dev/null || echo missing)"
-  if [ ! -f "$war" ] || [ ! -f "$micro" ] || [ -n "$stale" ]; then
+  stale=missing
+  if [ -f "$war" ] && [ -f "$micro" ]; then
+    stale="$(find "$root/pom.xml" "$root/broker-war/pom.xml" "$root/broker-war/src" -newer "$war" | head -n 1)"
+  fi
+  if [ -n "$stale" ]; then
     echo "Building the broker (mvn package)..." >&2
     mvn -q -B -f "$root/pom.xml" -pl broker-war -am package -DskipTests -Dspotless.check.skip=true >&2
   fi
@@ -23,12 +26,9 @@ export LOGQUEUE_HOST="${LOGQUEUE_HOST:-127.0.0.1}"
 export LOGQUEUE_DATA_DIR="${LOGQUEUE_DATA_DIR:-$root/data}"
 mkdir -p "$LOGQUEUE_DATA_DIR"
 
-args=(--deploy "$war" --contextroot / --port "${LOGQUEUE_PORT:-8080}" --nohazelcast
-  --prebootcommandfile "$config/pre-boot.asadmin"
-  --logproperties "$config/logging.properties")
 case "${LOGQUEUE_DB:-h2}" in
   h2)
-    args+=(--postbootcommandfile "$config/post-boot-h2.asadmin")
+    set -- --postbootcommandfile "$config/post-boot-h2.asadmin" "$@"
     ;;
   postgresql)
     export LOGQUEUE_DB_HOST="${LOGQUEUE_DB_HOST:-127.0.0.1}"
@@ -36,7 +36,7 @@ case "${LOGQUEUE_DB:-h2}" in
     export LOGQUEUE_DB_NAME="${LOGQUEUE_DB_NAME:-logqueue}"
     export LOGQUEUE_DB_USER="${LOGQUEUE_DB_USER:-postgres}"
     export LOGQUEUE_DB_PASSWORD="${LOGQUEUE_DB_PASSWORD:-postgres}"
-    args+=(--addlibs "$driver" --postbootcommandfile "$config/post-boot-postgresql.asadmin")
+    set -- --addlibs "$driver" --postbootcommandfile "$config/post-boot-postgresql.asadmin" "$@"
     ;;
   *)
     echo "LOGQUEUE_DB must be h2 or postgresql, not '${LOGQUEUE_DB}'" >&2
@@ -44,5 +44,9 @@ case "${LOGQUEUE_DB:-h2}" in
     ;;
 esac
 
-# shellcheck disable=SC2086 # LOGQUEUE_JAVA_OPTS holds several options
-exec java ${LOGQUEUE_JAVA_OPTS:--Xmx512m} -jar "$micro" "${args[@]}" "$@"
+# LOGQUEUE_JAVA_OPTS holds several options: split on purpose.
+# shellcheck disable=SC2086
+exec java ${LOGQUEUE_JAVA_OPTS:--Xmx512m} -jar "$micro" \
+  --deploy "$war" --contextroot / --port "${LOGQUEUE_PORT:-8080}" --nohazelcast \
+  --prebootcommandfile "$config/pre-boot.asadmin" \
+  --logproperties "$config/logging.properties" "$@"

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,15 @@ public final class Broker implements AutoCloseable {
       "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+  /** Brokers still running when the test JVM exits are killed, not left behind. */
+  private static final Set<Broker> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> RUNNING.forEach(broker -> broker.process.destroyForcibly())));
+  }
 
   private final Database database;
   private final Path dataDirectory;
@@ -107,7 +118,7 @@ public final class Broker implements AutoCloseable {
     try {
       Path tmp = Files.createDirectories(dataDirectory.resolve("tmp"));
       ProcessBuilder builder =
-          new ProcessBuilder("bash", Layout.config().resolve("run.sh").toString())
+          new ProcessBuilder("sh", Layout.config().resolve("run.sh").toString())
               .redirectErrorStream(true)
               .redirectOutput(log().toFile());
       Map<String, String> env = builder.environment();
@@ -121,6 +132,7 @@ public final class Broker implements AutoCloseable {
       env.put("LOGQUEUE_DATA_DIR", dataDirectory.toString());
       env.put("LOGQUEUE_JAVA_OPTS", javaOptions + " -Djava.io.tmpdir=" + tmp);
       process = builder.start();
+      RUNNING.add(this);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -199,6 +211,7 @@ public final class Broker implements AutoCloseable {
     if (process != null) {
       process.destroyForcibly();
       waitFor(Duration.ofSeconds(30));
+      RUNNING.remove(this);
     }
   }
 
@@ -209,6 +222,7 @@ public final class Broker implements AutoCloseable {
       if (!waitFor(Duration.ofSeconds(30))) {
         kill();
       }
+      RUNNING.remove(this);
     }
   }
 
