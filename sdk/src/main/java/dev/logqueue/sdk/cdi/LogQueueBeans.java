@@ -1,0 +1,61 @@
+package dev.logqueue.sdk.cdi;
+
+import dev.logqueue.sdk.Consumer;
+import dev.logqueue.sdk.Producer;
+import dev.logqueue.sdk.client.LogQueueApi;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Makes the facades injectable in a Jakarta EE / MicroProfile application, over the server's own
+ * REST client, configured by MicroProfile Config:
+ *
+ * <pre>
+ * logqueue/mp-rest/url=http://broker:8080      the broker
+ * logqueue.producer.topics=logs,metrics       topics the injected Producer registers for
+ * logqueue.consumer.topics=logs               topics an injected Consumer registers for
+ * </pre>
+ *
+ * The {@link Producer} is one per application (it is thread-safe); each injected {@link Consumer}
+ * is its own (consumers are not thread-safe). Both register at their first use, not at boot.
+ */
+@ApplicationScoped
+public class LogQueueBeans {
+
+  @Inject @RestClient LogQueueApi api;
+
+  @Inject
+  @ConfigProperty(name = "logqueue.producer.topics")
+  Optional<List<String>> producerTopics;
+
+  @Inject
+  @ConfigProperty(name = "logqueue.consumer.topics")
+  Optional<List<String>> consumerTopics;
+
+  @Produces
+  @ApplicationScoped
+  Producer producer() {
+    return Producer.builder(api).topics(producerTopics.orElse(List.of())).build();
+  }
+
+  void close(@Disposes Producer producer) {
+    producer.close();
+  }
+
+  @Produces
+  @Dependent
+  Consumer consumer() {
+    return Consumer.builder(api).topics(consumerTopics.orElse(List.of())).build();
+  }
+
+  void close(@Disposes Consumer consumer) {
+    consumer.close();
+  }
+}

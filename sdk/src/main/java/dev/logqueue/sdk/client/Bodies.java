@@ -1,0 +1,35 @@
+package dev.logqueue.sdk.client;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+import java.util.List;
+
+/** The JSON bodies of the v1 contract, as records (JSON-B maps them). */
+public final class Bodies {
+
+  private Bodies() {}
+
+  /** {@code {"status":"success"}}, with a message on some answers. */
+  public record Success(String status, String message) {}
+
+  public record NewTopic(String name) {}
+
+  public record Topics(String status, List<String> topics) {}
+
+  public record TopicRequest(String topic) {}
+
+  public record ProducerRegistered(String status, @JsonbProperty("producer_id") long producerId) {}
+
+  public record ProduceRequest(
+      String topic, @JsonbProperty("producer_id") long producerId, String message) {}
+
+  public record ConsumerRegistered(String status, @JsonbProperty("consumer_id") long consumerId) {}
+
+  public record ConsumeRequest(String topic, @JsonbProperty("consumer_id") long consumerId) {}
+
+  public record Consumed(String status, String message) {}
+
+  public record Size(String status, long size) {}
+
+  /** Every failure: {@code status} is "failure", {@code error} the stable code. */
+  public record Failure(String status, String message, String error) {}
+}

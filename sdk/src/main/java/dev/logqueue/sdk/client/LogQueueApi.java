@@ -1,0 +1,81 @@
+package dev.logqueue.sdk.client;
+
+import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
+import dev.logqueue.sdk.client.Bodies.Consumed;
+import dev.logqueue.sdk.client.Bodies.ConsumerRegistered;
+import dev.logqueue.sdk.client.Bodies.NewTopic;
+import dev.logqueue.sdk.client.Bodies.ProduceRequest;
+import dev.logqueue.sdk.client.Bodies.ProducerRegistered;
+import dev.logqueue.sdk.client.Bodies.Size;
+import dev.logqueue.sdk.client.Bodies.Success;
+import dev.logqueue.sdk.client.Bodies.TopicRequest;
+import dev.logqueue.sdk.client.Bodies.Topics;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * The broker's v1 HTTP API as a MicroProfile typed REST client.
+ *
+ * <p>Inject it with {@code @Inject @RestClient LogQueueApi} and configure its address with {@code
+ * logqueue/mp-rest/url} (MicroProfile Config), or build one with {@code RestClientBuilder}. A
+ * failure answer becomes a typed {@link dev.logqueue.sdk.LogQueueException} chosen by its {@code
+ * error} code; a broker that cannot be reached is a {@code jakarta.ws.rs.ProcessingException} (the
+ * facades turn it into {@link dev.logqueue.sdk.BrokerUnavailableException}).
+ *
+ * <p>Consume uses the POST form: a consume moves the consumer's offset, and no client library
+ * retries a POST on its own.
+ */
+@RegisterRestClient(configKey = "logqueue")
+@RegisterProvider(FailureMapper.class)
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface LogQueueApi extends AutoCloseable {
+
+  @GET
+  @Path("status")
+  Success status();
+
+  @POST
+  @Path("topics")
+  Success createTopic(NewTopic topic);
+
+  @GET
+  @Path("topics")
+  Topics topics();
+
+  @POST
+  @Path("producer/register")
+  ProducerRegistered registerProducer(TopicRequest topic);
+
+  @POST
+  @Path("producer/produce")
+  Success produce(ProduceRequest message);
+
+  @POST
+  @Path("producer/produce")
+  CompletionStage<Success> produceAsync(ProduceRequest message);
+
+  @POST
+  @Path("consumer/register")
+  ConsumerRegistered registerConsumer(TopicRequest topic);
+
+  @POST
+  @Path("consumer/consume")
+  Consumed consume(ConsumeRequest consumer);
+
+  @POST
+  @Path("size")
+  Size size(ConsumeRequest consumer);
+
+  /** Releases the client's connections (the MicroProfile Rest Client proxies are closeable). */
+  @Override
+  void close();
+}
