@@ -43,6 +43,7 @@ public final class Broker implements AutoCloseable {
   private final int port;
   private final Map<String, String> settings;
   private final String javaOptions;
+  private final List<Path> deployments;
   private Process process;
   private int starts;
 
@@ -51,7 +52,9 @@ public final class Broker implements AutoCloseable {
       Path dataDirectory,
       int port,
       Map<String, String> settings,
-      String javaOptions) {
+      String javaOptions,
+      List<Path> deployments) {
+    this.deployments = deployments;
     this.database = database;
     this.dataDirectory = dataDirectory;
     this.port = port;
@@ -70,6 +73,7 @@ public final class Broker implements AutoCloseable {
     private Path dataDirectory;
     private int port;
     private String javaOptions = TEST_JAVA_OPTIONS;
+    private final List<Path> deployments = new java.util.ArrayList<>();
 
     private Builder(Database database) {
       this.database = database;
@@ -91,6 +95,12 @@ public final class Broker implements AutoCloseable {
       return this;
     }
 
+    /** Another WAR to deploy beside the broker, at the context root of its file name. */
+    public Builder deploy(Path war) {
+      deployments.add(war);
+      return this;
+    }
+
     public Builder javaOptions(String javaOptions) {
       this.javaOptions = javaOptions;
       return this;
@@ -103,7 +113,8 @@ public final class Broker implements AutoCloseable {
               dataDirectory != null ? dataDirectory : Layout.scratch("broker-" + database.kind()),
               port > 0 ? port : Ports.free(),
               Map.copyOf(settings),
-              javaOptions);
+              javaOptions,
+              List.copyOf(deployments));
       broker.start();
       return broker;
     }
@@ -117,10 +128,14 @@ public final class Broker implements AutoCloseable {
     starts++;
     try {
       Path tmp = Files.createDirectories(dataDirectory.resolve("tmp"));
+      List<String> command =
+          new java.util.ArrayList<>(List.of("sh", Layout.config().resolve("run.sh").toString()));
+      for (Path war : deployments) {
+        command.add("--deploy");
+        command.add(war.toString());
+      }
       ProcessBuilder builder =
-          new ProcessBuilder("sh", Layout.config().resolve("run.sh").toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log().toFile());
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
       Map<String, String> env = builder.environment();
       env.putAll(database.environment());
       env.putAll(settings);
@@ -153,7 +168,8 @@ public final class Broker implements AutoCloseable {
             "The broker exited with " + process.exitValue() + ":\n" + logTail());
       }
       try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+            && hasBooted()) {
           return;
         }
       } catch (IOException e) {
@@ -166,6 +182,13 @@ public final class Broker implements AutoCloseable {
     }
     throw new IllegalStateException(
         "The broker was not ready in " + READY_TIMEOUT + ":\n" + logTail());
+  }
+
+  /** Payara says so once every application is deployed, not only the broker. */
+  private boolean hasBooted() throws IOException {
+    try (var lines = Files.lines(log())) {
+      return lines.anyMatch(line -> line.contains("Payara Micro") && line.contains(" ready in "));
+    }
   }
 
   public URI uri() {

@@ -9,8 +9,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
@@ -31,18 +30,12 @@ public class LogQueueBeans {
 
   @Inject @RestClient LogQueueApi api;
 
-  @Inject
-  @ConfigProperty(name = "logqueue.producer.topics")
-  Optional<List<String>> producerTopics;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.consumer.topics")
-  Optional<List<String>> consumerTopics;
+  @Inject Config config;
 
   @Produces
   @ApplicationScoped
   Producer producer() {
-    return Producer.builder(api).topics(producerTopics.orElse(List.of())).build();
+    return Producer.builder(api).topics(topics("logqueue.producer.topics")).build();
   }
 
   void close(@Disposes Producer producer) {
@@ -52,10 +45,14 @@ public class LogQueueBeans {
   @Produces
   @Dependent
   Consumer consumer() {
-    return Consumer.builder(api).topics(consumerTopics.orElse(List.of())).build();
+    return Consumer.builder(api).topics(topics("logqueue.consumer.topics")).build();
   }
 
   void close(@Disposes Consumer consumer) {
     consumer.close();
+  }
+
+  private List<String> topics(String key) {
+    return config.getOptionalValues(key, String.class).orElse(List.of());
   }
 }
