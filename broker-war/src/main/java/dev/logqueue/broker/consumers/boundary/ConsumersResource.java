@@ -3,6 +3,7 @@ package dev.logqueue.broker.consumers.boundary;
 import dev.logqueue.broker.http.boundary.JsonRequest;
 import dev.logqueue.broker.http.boundary.Replies;
 import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.control.QueueSettings;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,10 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Consumers: register for a topic, then take its messages in order from their own offset. Consume
@@ -37,21 +42,35 @@ public class ConsumersResource {
         id -> Replies.ok(Replies.success().add("consumer_id", id.value())));
   }
 
-  /** {@code topic} and {@code consumer_id}, in the query string or a JSON body. */
+  /**
+   * {@code topic} and {@code consumer_id}, in the query string or a JSON body. With {@code max} (1
+   * to 1000) the answer is a batch, {@code {"messages": [...]}}, empty when there is nothing to
+   * read; with {@code wait_ms} (0 to 30000) it waits that long for a message to arrive instead of
+   * answering empty (or queue_empty) at once.
+   */
   @GET
   @Path("consume")
   public void consume(@Context ContainerRequestContext context, @Suspended AsyncResponse async) {
     JsonRequest request = JsonRequest.of(context);
     TopicName topic = request.topic();
     ConsumerId consumer = request.consumerId();
+    Optional<Integer> max = request.integer("max", 1, QueueSettings.CONSUME_MAX_MESSAGES);
+    int waitMillis =
+        request.integer("wait_ms", 0, (int) QueueSettings.CONSUME_MAX_WAIT.toMillis()).orElse(0);
+    Duration wait = Duration.ofMillis(waitMillis);
+    CompletableFuture<List<String>> taken =
+        queue.consume(topic, consumer, max.orElse(1), max.isEmpty(), wait);
     Replies.answer(
         async,
-        queue.consume(topic, consumer, 1, true),
+        taken,
+        wait,
         messages ->
-            Replies.ok(
-                Replies.success()
-                    .add("message", messages.get(0))
-                    .add("log_message", messages.get(0))));
+            max.isPresent()
+                ? Replies.ok(Replies.success().add("messages", Replies.array(messages)))
+                : Replies.ok(
+                    Replies.success()
+                        .add("message", messages.get(0))
+                        .add("log_message", messages.get(0))));
   }
 
   @POST

@@ -4,6 +4,7 @@ import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -90,6 +92,69 @@ public final class JsonRequest {
   /** The message to append: {@code message}, or {@code log_message}. */
   public String message() {
     return text(MESSAGE);
+  }
+
+  /**
+   * What a produce appends: the one {@code message} (or {@code log_message}), or the {@code
+   * messages} array of strings, never both.
+   */
+  public List<String> messages() {
+    JsonValue batch = body.get("messages");
+    if (batch == null || batch.getValueType() == JsonValue.ValueType.NULL) {
+      return List.of(message());
+    }
+    for (String single : MESSAGE) {
+      if (body.containsKey(single)) {
+        throw LogQueueException.badRequest("Send 'messages' or '" + single + "', not both");
+      }
+    }
+    if (!(batch instanceof JsonArray array) || array.isEmpty()) {
+      throw LogQueueException.badRequest("Field 'messages' must be a non-empty array of strings");
+    }
+    List<String> texts = new ArrayList<>(array.size());
+    for (JsonValue item : array) {
+      if (!(item instanceof JsonString string)) {
+        throw LogQueueException.badRequest("Field 'messages' must be an array of strings");
+      }
+      texts.add(string.getString());
+    }
+    return texts;
+  }
+
+  /** Whether the request is a batch: it has {@code messages}. */
+  public boolean isBatch() {
+    JsonValue batch = body.get("messages");
+    return batch != null && batch.getValueType() != JsonValue.ValueType.NULL;
+  }
+
+  /** An optional integer field within bounds: a JSON integer, or a string of digits. */
+  public Optional<Integer> integer(String name, int min, int max) {
+    String fromQuery = query.getFirst(name);
+    JsonValue value = fromQuery != null ? Replies.JSON.createValue(fromQuery) : body.get(name);
+    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+      return Optional.empty();
+    }
+    long number;
+    try {
+      if (value instanceof JsonNumber json) {
+        number = json.bigDecimalValue().longValueExact();
+      } else if (value instanceof JsonString string && isDigits(string.getString())) {
+        number = Long.parseLong(string.getString());
+      } else {
+        throw outOfRange(name, min, max);
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw outOfRange(name, min, max);
+    }
+    if (number < min || number > max) {
+      throw outOfRange(name, min, max);
+    }
+    return Optional.of((int) number);
+  }
+
+  private static LogQueueException outOfRange(String name, int min, int max) {
+    return LogQueueException.badRequest(
+        "Field '" + name + "' must be an integer from " + min + " to " + max);
   }
 
   private static JsonObject parse(byte[] body) {

@@ -1,13 +1,20 @@
 package dev.logqueue.broker.http.boundary;
 
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** Success answers, always JSON whatever the request accepts. */
@@ -46,14 +53,47 @@ public final class Replies {
    * outcome, or with the failure (which the failure mapper turns into the JSON failure body).
    */
   public static <T> void answer(
-      AsyncResponse async, CompletionStage<T> outcome, Function<T, Response> onSuccess) {
+      AsyncResponse async, CompletableFuture<T> outcome, Function<T, Response> onSuccess) {
+    answer(async, outcome, Duration.ZERO, onSuccess);
+  }
+
+  /**
+   * The same, for a request that may also wait {@code wait} for something to happen. Should its
+   * commit not come in time (a stuck database), the request is withdrawn if it still can be, and
+   * answered 503 with nothing done; once the committer has it, the answer waits for the commit.
+   */
+  public static <T> void answer(
+      AsyncResponse async,
+      CompletableFuture<T> outcome,
+      Duration wait,
+      Function<T, Response> onSuccess) {
+    async.setTimeoutHandler(
+        late -> {
+          if (!outcome.cancel(false)) {
+            late.setTimeout(SAFETY.toMillis(), TimeUnit.MILLISECONDS);
+          }
+        });
+    async.setTimeout(wait.plus(SAFETY).toMillis(), TimeUnit.MILLISECONDS);
     outcome.whenComplete(
         (value, failure) -> {
-          if (failure != null) {
+          if (failure instanceof CancellationException) {
+            async.resume(
+                LogQueueException.unavailable(
+                    "The broker could not commit the request in time; nothing was done"));
+          } else if (failure != null) {
             async.resume(failure instanceof CompletionException ? failure.getCause() : failure);
           } else {
             async.resume(onSuccess.apply(value));
           }
         });
+  }
+
+  /** Beyond the committer's own deadline (20 s by default), before a request is given up. */
+  private static final Duration SAFETY = Duration.ofSeconds(30);
+
+  public static JsonArray array(List<String> texts) {
+    JsonArrayBuilder array = JSON.createArrayBuilder();
+    texts.forEach(array::add);
+    return array.build();
   }
 }

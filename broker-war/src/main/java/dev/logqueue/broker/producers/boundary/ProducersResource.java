@@ -32,8 +32,9 @@ public class ProducersResource {
   }
 
   /**
-   * {@code {"topic": T, "producer_id": P, "message": M}}; answered once M is committed to the
-   * database.
+   * {@code {"topic": T, "producer_id": P, "message": M}}, or {@code "messages": [M1, M2, ...]}
+   * appended in order, all or none; answered once committed to the database, a batch with how many
+   * it appended.
    */
   @POST
   @Path("produce")
@@ -41,7 +42,12 @@ public class ProducersResource {
     JsonRequest request = JsonRequest.of(body);
     TopicName topic = request.topic();
     ProducerId producer = request.producerId();
-    String message = request.message();
-    Replies.answer(async, queue.produce(topic, producer, List.of(message)), offset -> Replies.ok());
+    List<String> messages = request.messages();
+    boolean batch = request.isBatch();
+    Replies.answer(
+        async,
+        queue.produce(topic, producer, messages),
+        offset ->
+            batch ? Replies.ok(Replies.success().add("appended", messages.size())) : Replies.ok());
   }
 }

@@ -121,6 +121,13 @@ final class Batch {
     return result;
   }
 
+  /** The topics this batch appends to. */
+  List<TopicName> appendedTopics() {
+    List<TopicName> topics = new ArrayList<>(appended.size());
+    appended.keySet().forEach(topic -> topics.add(topic.name()));
+    return topics;
+  }
+
   Changes changes() {
     List<TopicRecord> topics = new ArrayList<>(newTopics.size());
     for (TopicLog topic : newTopics.values()) {

@@ -6,6 +6,7 @@ import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,11 +22,12 @@ abstract sealed class Command<T>
 
   private static final int QUEUED = 0;
   private static final int TAKEN = 1;
-  private static final int CANCELLED = 2;
+  private static final int PARKED = 2;
+  private static final int WITHDRAWN = 3;
 
   private final AtomicInteger phase = new AtomicInteger(QUEUED);
-  private final CompletableFuture<T> future = new CompletableFuture<>();
-  private final long deadline;
+  private final Outcome<T> future = new Outcome<>(this);
+  private volatile long deadline;
   private T value;
   private RuntimeException refusal;
 
@@ -41,6 +43,10 @@ abstract sealed class Command<T>
     return 1;
   }
 
+  /**
+   * The outcome. Cancelling it withdraws the command if the committer has not taken it (or it waits
+   * parked): then nothing of it happens; once taken, it can no longer be cancelled.
+   */
   CompletableFuture<T> future() {
     return future;
   }
@@ -49,17 +55,42 @@ abstract sealed class Command<T>
     return now - deadline > 0;
   }
 
-  /** The committer takes the command; false if it was cancelled first. */
+  /** The committer takes the command; false if it was withdrawn first. */
   boolean take() {
     return phase.compareAndSet(QUEUED, TAKEN);
   }
 
-  /** Withdraws a command the committer has not taken; false if it is too late. */
-  boolean cancel() {
-    return phase.compareAndSet(QUEUED, CANCELLED);
+  /** Whether the last {@link #apply} asked to wait for a message instead of answering. */
+  boolean isParked() {
+    return false;
+  }
+
+  /** The committer parks a taken command until its topic grows or its wait ends. */
+  void park() {
+    phase.set(PARKED);
+  }
+
+  /** The committer takes a parked command back, to apply it again; false if it was withdrawn. */
+  boolean wake(long newDeadline) {
+    if (phase.compareAndSet(PARKED, TAKEN)) {
+      deadline = newDeadline;
+      return true;
+    }
+    return false;
+  }
+
+  /** Withdraws a command that is queued or parked; false if the committer has it. */
+  boolean withdraw() {
+    return phase.compareAndSet(QUEUED, WITHDRAWN) || phase.compareAndSet(PARKED, WITHDRAWN);
+  }
+
+  boolean isDone() {
+    return future.isDone();
   }
 
   final void stage(Batch batch) {
+    value = null;
+    refusal = null;
     try {
       value = apply(batch);
     } catch (LogQueueException e) {
@@ -78,6 +109,20 @@ abstract sealed class Command<T>
 
   final void fail(RuntimeException failure) {
     future.completeExceptionally(failure);
+  }
+
+  /** A future whose cancel withdraws its command, and fails if the command is too far along. */
+  static final class Outcome<T> extends CompletableFuture<T> {
+    private final Command<T> command;
+
+    Outcome(Command<T> command) {
+      this.command = command;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      return command.withdraw() && super.cancel(false);
+    }
   }
 
   static final class CreateTopic extends Command<Void> {
@@ -159,20 +204,36 @@ abstract sealed class Command<T>
 
   /**
    * Gives a consumer its next messages, at most {@code max}, and moves its offset past them. With
-   * {@code emptyIsRefusal} (the plain v1 consume) having nothing to give is {@code queue_empty}.
+   * nothing to give it waits (parked, holding no thread) until {@code waitUntil} for a message; if
+   * none comes, the plain v1 consume ({@code emptyIsRefusal}) is {@code queue_empty}, a batch
+   * consume an empty list.
    */
   static final class Consume extends Command<List<String>> {
     private final TopicName topic;
     private final ConsumerId consumer;
     private final int max;
     private final boolean emptyIsRefusal;
+    private final long waitUntil;
+    private boolean parked;
+    private volatile Future<?> timer;
 
-    Consume(TopicName topic, ConsumerId consumer, int max, boolean emptyIsRefusal, long deadline) {
+    Consume(
+        TopicName topic,
+        ConsumerId consumer,
+        int max,
+        boolean emptyIsRefusal,
+        long waitUntil,
+        long deadline) {
       super(deadline);
       this.topic = topic;
       this.consumer = consumer;
       this.max = max;
       this.emptyIsRefusal = emptyIsRefusal;
+      this.waitUntil = waitUntil;
+    }
+
+    TopicName topic() {
+      return topic;
     }
 
     @Override
@@ -181,18 +242,56 @@ abstract sealed class Command<T>
     }
 
     @Override
+    boolean isParked() {
+      return parked;
+    }
+
+    long waitUntil() {
+      return waitUntil;
+    }
+
+    void timer(Future<?> timer) {
+      this.timer = timer;
+    }
+
+    Future<?> timer() {
+      return timer;
+    }
+
+    @Override
     List<String> apply(Batch batch) {
+      parked = false;
       ConsumerCursor cursor = batch.state().consumer(topic, consumer);
       long from = batch.offset(cursor);
       List<String> texts = batch.read(cursor.topic(), from, max);
       if (texts.isEmpty()) {
-        if (emptyIsRefusal) {
-          throw LogQueueException.queueEmpty(consumer, topic);
+        if (System.nanoTime() - waitUntil < 0) {
+          parked = true;
+          return null;
         }
-        return texts;
+        return nothing();
       }
       batch.move(cursor, from + texts.size());
       return texts;
+    }
+
+    /** The answer when nothing came. */
+    List<String> nothing() {
+      if (emptyIsRefusal) {
+        throw LogQueueException.queueEmpty(consumer, topic);
+      }
+      return List.of();
+    }
+
+    /** Ends a wait that no message ended: answers as an empty queue. */
+    void expire() {
+      if (withdraw()) {
+        try {
+          future().complete(nothing());
+        } catch (LogQueueException e) {
+          future().completeExceptionally(e);
+        }
+      }
     }
   }
 }

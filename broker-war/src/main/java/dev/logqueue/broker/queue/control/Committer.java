@@ -2,15 +2,19 @@ package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.control.LogStore.Changes;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.TopicName;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +33,11 @@ final class Committer implements Runnable {
   private static final long MAX_BACKOFF_MILLIS = 2_000;
 
   private final BlockingQueue<Command<?>> queue = new LinkedBlockingQueue<>();
+
+  // consumes waiting for a message, by topic, and those a commit woke: the committer's alone
+  private final Map<TopicName, List<Command.Consume>> waiting = new HashMap<>();
+  private final List<Command<?>> woken = new ArrayList<>();
+  private final ScheduledExecutorService timers;
   private final LogStore store;
   private final QueueSettings settings;
   private final HistoryCache history;
@@ -38,7 +47,13 @@ final class Committer implements Runnable {
   private volatile boolean available;
   private volatile boolean running = true;
 
-  Committer(LogStore store, QueueSettings settings, HistoryCache history, Executor completions) {
+  Committer(
+      LogStore store,
+      QueueSettings settings,
+      HistoryCache history,
+      Executor completions,
+      ScheduledExecutorService timers) {
+    this.timers = timers;
     this.store = store;
     this.settings = settings;
     this.history = history;
@@ -99,8 +114,8 @@ final class Committer implements Runnable {
         recover();
       }
       while (running) {
-        Command<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first != null) {
+        Command<?> first = woken.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : null;
+        if (first != null || !woken.isEmpty()) {
           commit(collect(first));
         }
       }
@@ -108,15 +123,20 @@ final class Committer implements Runnable {
       Thread.currentThread().interrupt();
     } finally {
       available = false;
-      failQueued(LogQueueException.unavailable("The broker is shutting down"));
+      LogQueueException refusal = LogQueueException.unavailable("The broker is shutting down");
+      failQueued(refusal);
+      failWaiting(refusal);
     }
   }
 
   private List<Command<?>> collect(Command<?> first) {
-    List<Command<?>> batch = new ArrayList<>();
+    List<Command<?>> batch = new ArrayList<>(woken);
+    woken.clear();
     long now = System.nanoTime();
     int weight = 0;
-    for (Command<?> next = first; next != null; next = queue.poll()) {
+    for (Command<?> next = first != null ? first : queue.poll();
+        next != null;
+        next = queue.poll()) {
       if (!next.take()) {
         continue;
       }
@@ -156,17 +176,70 @@ final class Committer implements Runnable {
       return;
     }
     for (Command<?> command : commands) {
+      if (command.isParked()) {
+        park((Command.Consume) command);
+        continue;
+      }
+      if (command instanceof Command.Consume consume && consume.timer() != null) {
+        consume.timer().cancel(false);
+      }
       try {
         completions.execute(command::complete);
       } catch (RejectedExecutionException e) {
         command.complete();
       }
     }
+    wake(batch.appendedTopics());
+  }
+
+  /** A consume with nothing to give waits for its topic to grow, or for its wait to end. */
+  private void park(Command.Consume consume) {
+    consume.park();
+    List<Command.Consume> parked = waiting.computeIfAbsent(consume.topic(), t -> new ArrayList<>());
+    if (parked.size() >= 64 && Integer.bitCount(parked.size()) == 1) {
+      parked.removeIf(Command::isDone); // those that expired or were withdrawn
+    }
+    parked.add(consume);
+    if (consume.timer() == null) {
+      long delay = consume.waitUntil() - System.nanoTime();
+      consume.timer(timers.schedule(consume::expire, Math.max(0, delay), TimeUnit.NANOSECONDS));
+    }
+  }
+
+  /** What waited on the topics a commit appended to is applied again in the next batch. */
+  private void wake(List<TopicName> topics) {
+    long deadline = System.nanoTime() + settings.commitTimeout().toNanos();
+    for (TopicName topic : topics) {
+      List<Command.Consume> parked = waiting.remove(topic);
+      if (parked != null) {
+        for (Command.Consume consume : parked) {
+          if (consume.wake(deadline)) {
+            woken.add(consume);
+          }
+        }
+      }
+    }
+  }
+
+  private void failWaiting(LogQueueException refusal) {
+    for (List<Command.Consume> parked : waiting.values()) {
+      for (Command.Consume consume : parked) {
+        if (consume.withdraw()) {
+          consume.fail(refusal);
+        }
+      }
+    }
+    waiting.clear();
+    for (Command<?> command : woken) {
+      command.fail(refusal);
+    }
+    woken.clear();
   }
 
   /** Refuses what waits, then reloads the state from the store until it answers. */
   private void recover() throws InterruptedException {
     available = false;
+    failWaiting(unavailable());
     LOG.log(Level.WARNING, "The store is unavailable; refusing requests until it answers again");
     long backoff = 50;
     long nextReport = System.nanoTime();

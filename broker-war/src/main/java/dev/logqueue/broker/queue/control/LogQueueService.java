@@ -6,6 +6,7 @@ import dev.logqueue.broker.queue.control.Command.CreateTopic;
 import dev.logqueue.broker.queue.control.Command.RegisterConsumer;
 import dev.logqueue.broker.queue.control.Command.RegisterProducer;
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
@@ -15,12 +16,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +45,7 @@ public class LogQueueService {
   private Committer committer;
   private Thread committerThread;
   private ExecutorService completions;
+  private ScheduledThreadPoolExecutor timers;
   private HistoryCache history;
 
   /** For CDI. */
@@ -67,7 +70,9 @@ public class LogQueueService {
     ThreadFactory factory = threads != null ? threads : Executors.defaultThreadFactory();
     history = new HistoryCache(store, settings.historyPageMessages(), settings.historyCacheBytes());
     completions = Executors.newFixedThreadPool(4, factory);
-    committer = new Committer(store, settings, history, completions);
+    timers = new ScheduledThreadPoolExecutor(1, factory);
+    timers.setRemoveOnCancelPolicy(true);
+    committer = new Committer(store, settings, history, completions, timers);
     boolean restored = committer.restore();
     committerThread = factory.newThread(committer);
     committerThread.setName("logqueue-committer");
@@ -84,6 +89,7 @@ public class LogQueueService {
       committerThread.join(10_000);
       completions.shutdown();
       completions.awaitTermination(5, TimeUnit.SECONDS);
+      timers.shutdownNow();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -132,7 +138,7 @@ public class LogQueueService {
     return settings;
   }
 
-  public CompletionStage<Void> createTopic(TopicName name) {
+  public CompletableFuture<Void> createTopic(TopicName name) {
     return committer().submit(new CreateTopic(name, deadline()));
   }
 
@@ -142,12 +148,12 @@ public class LogQueueService {
   }
 
   /** Registers a producer for a topic, creating the topic if it does not exist. */
-  public CompletionStage<ProducerId> registerProducer(TopicName topic) {
+  public CompletableFuture<ProducerId> registerProducer(TopicName topic) {
     return committer().submit(new RegisterProducer(topic, deadline()));
   }
 
   /** Registers a consumer for an existing topic; it starts at offset 0, the whole history. */
-  public CompletionStage<ConsumerId> registerConsumer(TopicName topic) {
+  public CompletableFuture<ConsumerId> registerConsumer(TopicName topic) {
     return committer().submit(new RegisterConsumer(topic, deadline()));
   }
 
@@ -156,9 +162,23 @@ public class LogQueueService {
    *
    * @return the offset of the first message, once all are committed
    */
-  public CompletionStage<Long> produce(TopicName topic, ProducerId producer, List<String> texts) {
+  public CompletableFuture<Long> produce(TopicName topic, ProducerId producer, List<String> texts) {
+    if (texts.size() > settings.produceMaxMessages()) {
+      throw new LogQueueException(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          texts.size() + " messages in one request; the limit is " + settings.produceMaxMessages());
+    }
+    long bytes = 0;
     for (String text : texts) {
-      checkSize(text);
+      bytes += checkSize(text);
+    }
+    if (bytes > settings.produceMaxBytes()) {
+      throw new LogQueueException(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          "The messages are "
+              + bytes
+              + " bytes of UTF-8 together; the limit per request is "
+              + settings.produceMaxBytes());
     }
     Committer current = committer();
     current.state().producerTopic(topic, producer);
@@ -167,19 +187,23 @@ public class LogQueueService {
 
   /**
    * Gives a consumer its next messages, at most {@code max}, and moves its offset past them; the
-   * move is committed before the messages are handed over.
+   * move is committed before the messages are handed over. With nothing to give, it waits up to
+   * {@code wait} for a message, without holding a thread.
    *
    * @param emptyIsRefusal whether having nothing to give is {@code queue_empty} (plain v1) rather
    *     than an empty list
    */
-  public CompletionStage<List<String>> consume(
-      TopicName topic, ConsumerId consumer, int max, boolean emptyIsRefusal) {
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be positive: " + max);
+  public CompletableFuture<List<String>> consume(
+      TopicName topic, ConsumerId consumer, int max, boolean emptyIsRefusal, Duration wait) {
+    if (max < 1 || max > QueueSettings.CONSUME_MAX_MESSAGES) {
+      throw new IllegalArgumentException("max out of range: " + max);
+    }
+    if (wait.isNegative() || wait.compareTo(QueueSettings.CONSUME_MAX_WAIT) > 0) {
+      throw new IllegalArgumentException("wait out of range: " + wait);
     }
     Committer current = committer();
     ConsumerCursor cursor = current.state().consumer(topic, consumer);
-    if (cursor.lag() == 0) {
+    if (cursor.lag() == 0 && wait.isZero()) {
       if (emptyIsRefusal) {
         throw LogQueueException.queueEmpty(consumer, topic);
       }
@@ -190,7 +214,9 @@ public class LogQueueService {
     if (offset < log.windowStart()) {
       prefetch(log, offset);
     }
-    return current.submit(new Consume(topic, consumer, max, emptyIsRefusal, deadline()));
+    return current.submit(
+        new Consume(
+            topic, consumer, max, emptyIsRefusal, System.nanoTime() + wait.toNanos(), deadline()));
   }
 
   /** How many messages the consumer has not read yet. */
@@ -208,7 +234,8 @@ public class LogQueueService {
     }
   }
 
-  private void checkSize(String text) {
+  /** The message's length in UTF-8, checked against the limit. */
+  private long checkSize(String text) {
     long bytes = Utf8.length(text);
     if (bytes < 0) {
       throw LogQueueException.badRequest("Message is not valid Unicode (a lone surrogate)");
@@ -216,6 +243,7 @@ public class LogQueueService {
     if (bytes > settings.maxMessageBytes()) {
       throw LogQueueException.messageTooLarge(bytes, settings.maxMessageBytes());
     }
+    return bytes;
   }
 
   private long deadline() {

@@ -41,6 +41,14 @@ public class QueueConfiguration {
   @ConfigProperty(name = "logqueue.commit.timeout-ms", defaultValue = "20000")
   long commitTimeoutMillis;
 
+  @Inject
+  @ConfigProperty(name = "logqueue.produce.max-messages", defaultValue = "1000")
+  int produceMaxMessages;
+
+  @Inject
+  @ConfigProperty(name = "logqueue.produce.max-bytes", defaultValue = "4194304")
+  long produceMaxBytes;
+
   @Produces
   QueueSettings settings() {
     return new QueueSettings(
@@ -50,6 +58,8 @@ public class QueueConfiguration {
         historyCacheBytes,
         historyPageMessages,
         maxBatchMessages,
-        Duration.ofMillis(commitTimeoutMillis));
+        Duration.ofMillis(commitTimeoutMillis),
+        produceMaxMessages,
+        produceMaxBytes);
   }
 }

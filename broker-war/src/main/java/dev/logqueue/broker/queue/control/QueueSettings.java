@@ -13,6 +13,9 @@ import java.time.Duration;
  * @param historyPageMessages how many messages one read of history fetches
  * @param maxBatchMessages how many messages one commit takes at most
  * @param commitTimeout how long a request may wait for its commit before it is refused
+ * @param produceMaxMessages how many messages one produce request may carry
+ * @param produceMaxBytes how many bytes of UTF-8 one produce request may carry, all messages
+ *     together
  */
 public record QueueSettings(
     long maxMessageBytes,
@@ -21,13 +24,64 @@ public record QueueSettings(
     long historyCacheBytes,
     int historyPageMessages,
     int maxBatchMessages,
-    Duration commitTimeout) {
+    Duration commitTimeout,
+    int produceMaxMessages,
+    long produceMaxBytes) {
 
   public static final long MIB = 1024L * 1024L;
 
-  public static QueueSettings defaults() {
-    return new QueueSettings(MIB, 10_000, 16 * MIB, 64 * MIB, 500, 5_000, Duration.ofSeconds(20));
+  /** These settings with another message limit. */
+  public QueueSettings withMaxMessageBytes(long bytes) {
+    return new QueueSettings(
+        bytes,
+        windowMessages,
+        windowBytes,
+        historyCacheBytes,
+        historyPageMessages,
+        maxBatchMessages,
+        commitTimeout,
+        produceMaxMessages,
+        Math.max(bytes, produceMaxBytes));
   }
+
+  /** These settings with another window and history bound. */
+  public QueueSettings withMemory(int windowMessages, long historyCacheBytes, int pageMessages) {
+    return new QueueSettings(
+        maxMessageBytes,
+        windowMessages,
+        windowBytes,
+        historyCacheBytes,
+        pageMessages,
+        maxBatchMessages,
+        commitTimeout,
+        produceMaxMessages,
+        produceMaxBytes);
+  }
+
+  /** These settings with other limits per produce request. */
+  public QueueSettings withProduceLimits(int messages, long bytes) {
+    return new QueueSettings(
+        maxMessageBytes,
+        windowMessages,
+        windowBytes,
+        historyCacheBytes,
+        historyPageMessages,
+        maxBatchMessages,
+        commitTimeout,
+        messages,
+        bytes);
+  }
+
+  public static QueueSettings defaults() {
+    return new QueueSettings(
+        MIB, 10_000, 16 * MIB, 64 * MIB, 500, 5_000, Duration.ofSeconds(20), 1_000, 4 * MIB);
+  }
+
+  /** Consume answers at most this many messages at once (the contract's bound on max). */
+  public static final int CONSUME_MAX_MESSAGES = 1_000;
+
+  /** A consume waits for a message at most this long (the contract's bound on wait_ms). */
+  public static final Duration CONSUME_MAX_WAIT = Duration.ofSeconds(30);
 
   public QueueSettings {
     if (maxMessageBytes < 1
@@ -37,7 +91,9 @@ public record QueueSettings(
         || historyPageMessages < 1
         || maxBatchMessages < 1
         || commitTimeout.isNegative()
-        || commitTimeout.isZero()) {
+        || commitTimeout.isZero()
+        || produceMaxMessages < 1
+        || produceMaxBytes < maxMessageBytes) {
       throw new IllegalArgumentException("Invalid queue settings: " + this);
     }
   }

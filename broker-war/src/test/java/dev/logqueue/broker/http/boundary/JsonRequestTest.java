@@ -104,6 +104,29 @@ class JsonRequestTest {
   }
 
   @Test
+  void aProduceCarriesOneMessageOrABatchNeverBoth() {
+    assertEquals(java.util.List.of("m"), body("{\"message\":\"m\"}").messages());
+    assertEquals(java.util.List.of("a", "b"), body("{\"messages\":[\"a\",\"b\"]}").messages());
+    assertTrue(body("{\"messages\":[\"a\"]}").isBatch());
+    refusal(() -> body("{\"messages\":[]}").messages());
+    refusal(() -> body("{\"messages\":[\"a\",1]}").messages());
+    refusal(() -> body("{\"messages\":\"a\"}").messages());
+    refusal(() -> body("{\"messages\":[\"a\"],\"message\":\"b\"}").messages());
+    refusal(() -> body("{\"messages\":[\"a\"],\"log_message\":\"b\"}").messages());
+  }
+
+  @Test
+  void boundedIntegersComeFromNumbersOrDigits() {
+    assertEquals(java.util.Optional.of(5), body("{\"max\":5}").integer("max", 1, 1000));
+    assertEquals(
+        java.util.Optional.of(0), body("{\"wait_ms\":\"0\"}").integer("wait_ms", 0, 30000));
+    assertEquals(java.util.Optional.empty(), body("{}").integer("max", 1, 1000));
+    for (String bad : new String[] {"0", "1001", "-1", "1.5", "\"x\"", "true", "99999999999"}) {
+      refusal(() -> body("{\"max\":" + bad + "}").integer("max", 1, 1000));
+    }
+  }
+
+  @Test
   void topicNamesFollowTheRule() {
     assertEquals("A-z_0.9", body("{\"topic\":\"A-z_0.9\"}").topic().value());
     assertEquals(249, body("{\"topic\":\"" + "t".repeat(249) + "\"}").topic().value().length());

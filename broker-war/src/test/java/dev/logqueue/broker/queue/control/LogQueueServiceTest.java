@@ -14,6 +14,7 @@ import dev.logqueue.broker.queue.entity.TopicName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -101,15 +102,18 @@ class LogQueueServiceTest {
     }
     ConsumerId late = await(queue.registerConsumer(LOGS));
     assertEquals(5, queue.size(LOGS, early));
-    assertEquals(List.of("m0"), await(queue.consume(LOGS, early, 1, true)));
-    assertEquals(List.of("m1"), await(queue.consume(LOGS, early, 1, true)));
+    assertEquals(List.of("m0"), await(queue.consume(LOGS, early, 1, true, Duration.ZERO)));
+    assertEquals(List.of("m1"), await(queue.consume(LOGS, early, 1, true, Duration.ZERO)));
     assertEquals(3, queue.size(LOGS, early));
     assertEquals(5, queue.size(LOGS, late));
-    assertEquals(List.of("m0", "m1", "m2"), await(queue.consume(LOGS, late, 3, false)));
-    assertEquals(List.of("m2", "m3", "m4"), await(queue.consume(LOGS, early, 10, false)));
+    assertEquals(
+        List.of("m0", "m1", "m2"), await(queue.consume(LOGS, late, 3, false, Duration.ZERO)));
+    assertEquals(
+        List.of("m2", "m3", "m4"), await(queue.consume(LOGS, early, 10, false, Duration.ZERO)));
     assertEquals(0, queue.size(LOGS, early));
-    assertEquals(ErrorCode.QUEUE_EMPTY, refusal(() -> queue.consume(LOGS, early, 1, true)));
-    assertEquals(List.of(), await(queue.consume(LOGS, early, 10, false)));
+    assertEquals(
+        ErrorCode.QUEUE_EMPTY, refusal(() -> queue.consume(LOGS, early, 1, true, Duration.ZERO)));
+    assertEquals(List.of(), await(queue.consume(LOGS, early, 10, false, Duration.ZERO)));
   }
 
   @Test
@@ -141,26 +145,19 @@ class LogQueueServiceTest {
     assertEquals(ErrorCode.CONSUMER_NOT_FOUND, refusalOf(() -> queue.size(LOGS, unknown)));
     assertEquals(ErrorCode.CONSUMER_TOPIC_MISMATCH, refusalOf(() -> queue.size(LOGS, consumer)));
     assertEquals(
-        ErrorCode.TOPIC_NOT_FOUND, refusal(() -> queue.consume(missing, unknown, 1, true)));
+        ErrorCode.TOPIC_NOT_FOUND,
+        refusal(() -> queue.consume(missing, unknown, 1, true, Duration.ZERO)));
     assertEquals(
-        ErrorCode.CONSUMER_NOT_FOUND, refusal(() -> queue.consume(LOGS, unknown, 1, true)));
+        ErrorCode.CONSUMER_NOT_FOUND,
+        refusal(() -> queue.consume(LOGS, unknown, 1, true, Duration.ZERO)));
     assertEquals(
-        ErrorCode.CONSUMER_TOPIC_MISMATCH, refusal(() -> queue.consume(LOGS, consumer, 1, true)));
+        ErrorCode.CONSUMER_TOPIC_MISMATCH,
+        refusal(() -> queue.consume(LOGS, consumer, 1, true, Duration.ZERO)));
   }
 
   @Test
   void messagesUpToTheLimitInUtf8BytesAreAcceptedNotOne() {
-    QueueSettings defaults = QueueSettings.defaults();
-    LogQueueService queue =
-        start(
-            new QueueSettings(
-                10,
-                defaults.windowMessages(),
-                defaults.windowBytes(),
-                defaults.historyCacheBytes(),
-                defaults.historyPageMessages(),
-                defaults.maxBatchMessages(),
-                defaults.commitTimeout()));
+    LogQueueService queue = start(QueueSettings.defaults().withMaxMessageBytes(10));
     ProducerId producer = await(queue.registerProducer(LOGS));
     await(queue.produce(LOGS, producer, List.of("0123456789")));
     await(queue.produce(LOGS, producer, List.of("ééééé"))); // 5 characters, 10 bytes
@@ -177,20 +174,90 @@ class LogQueueServiceTest {
 
   @Test
   void theSizeCheckComesBeforeTheTopicCheck() {
-    QueueSettings defaults = QueueSettings.defaults();
-    LogQueueService queue =
-        start(
-            new QueueSettings(
-                3,
-                defaults.windowMessages(),
-                defaults.windowBytes(),
-                defaults.historyCacheBytes(),
-                defaults.historyPageMessages(),
-                defaults.maxBatchMessages(),
-                defaults.commitTimeout()));
+    LogQueueService queue = start(QueueSettings.defaults().withMaxMessageBytes(3));
     assertEquals(
         ErrorCode.MESSAGE_TOO_LARGE,
         refusalOf(() -> queue.produce(LOGS, new ProducerId(1), List.of("four"))));
+  }
+
+  @Test
+  void aBatchIsAppendedInOrderAllOrNothingWithinItsLimits() {
+    LogQueueService queue =
+        start(QueueSettings.defaults().withMaxMessageBytes(8).withProduceLimits(3, 10));
+    ProducerId producer = await(queue.registerProducer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    assertEquals(0L, await(queue.produce(LOGS, producer, List.of("a", "b", "c"))));
+    assertEquals(3L, await(queue.produce(LOGS, producer, List.of("d"))));
+    assertEquals(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        refusalOf(() -> queue.produce(LOGS, producer, List.of("1", "2", "3", "4"))),
+        "over the count");
+    assertEquals(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        refusalOf(() -> queue.produce(LOGS, producer, List.of("12345", "123456"))),
+        "over the bytes");
+    assertEquals(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        refusalOf(() -> queue.produce(LOGS, producer, List.of("ok", "123456789"))),
+        "one message over its own limit");
+    assertEquals(
+        List.of("a", "b", "c", "d"),
+        await(queue.consume(LOGS, consumer, 100, false, Duration.ZERO)));
+  }
+
+  @Test
+  void aWaitingConsumeIsAnsweredWhenAMessageArrives() throws Exception {
+    LogQueueService queue = start();
+    ProducerId producer = await(queue.registerProducer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    var waiting = queue.consume(LOGS, consumer, 10, false, Duration.ofSeconds(20));
+    Thread.sleep(300);
+    assertFalse(waiting.isDone(), "it waits");
+    await(queue.produce(LOGS, producer, List.of("arrived", "together")));
+    assertEquals(List.of("arrived", "together"), waiting.get(5, TimeUnit.SECONDS));
+    assertEquals(0, queue.size(LOGS, consumer), "and its offset moved");
+  }
+
+  @Test
+  void aWaitThatNothingEndsAnswersEmptyOrQueueEmpty() {
+    LogQueueService queue = start();
+    await(queue.registerProducer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    long started = System.nanoTime();
+    assertEquals(List.of(), await(queue.consume(LOGS, consumer, 5, false, Duration.ofMillis(400))));
+    assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(390));
+    assertEquals(
+        ErrorCode.QUEUE_EMPTY,
+        refusal(() -> queue.consume(LOGS, consumer, 1, true, Duration.ofMillis(200))));
+  }
+
+  @Test
+  void manyWaitingConsumersHoldNoThreadAndAreAllAnswered() throws Exception {
+    LogQueueService queue = start();
+    ProducerId producer = await(queue.registerProducer(LOGS));
+    List<CompletableFuture<List<String>>> waiting = new ArrayList<>();
+    int threadsBefore = Thread.activeCount();
+    for (int i = 0; i < 500; i++) {
+      ConsumerId consumer = await(queue.registerConsumer(LOGS));
+      waiting.add(queue.consume(LOGS, consumer, 1, false, Duration.ofSeconds(20)));
+    }
+    assertTrue(Thread.activeCount() - threadsBefore < 10, "no thread per waiting consume");
+    await(queue.produce(LOGS, producer, List.of("for everyone")));
+    for (CompletableFuture<List<String>> each : waiting) {
+      assertEquals(List.of("for everyone"), each.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aWithdrawnWaitingConsumeMovesNothing() throws Exception {
+    LogQueueService queue = start();
+    ProducerId producer = await(queue.registerProducer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    var waiting = queue.consume(LOGS, consumer, 1, false, Duration.ofSeconds(20));
+    Thread.sleep(200);
+    assertTrue(waiting.cancel(false), "a parked consume can be withdrawn");
+    await(queue.produce(LOGS, producer, List.of("kept")));
+    assertEquals(1, queue.size(LOGS, consumer), "the withdrawn consume took nothing");
   }
 
   @Test
@@ -200,15 +267,15 @@ class LogQueueServiceTest {
     ConsumerId consumer = await(first.registerConsumer(LOGS));
     await(first.createTopic(METRICS));
     await(first.produce(LOGS, producer, List.of("a", "b", "c")));
-    assertEquals(List.of("a"), await(first.consume(LOGS, consumer, 1, true)));
+    assertEquals(List.of("a"), await(first.consume(LOGS, consumer, 1, true, Duration.ZERO)));
     first.stop();
 
     LogQueueService second = start();
     assertEquals(List.of(LOGS, METRICS), second.topics());
     assertEquals(2, second.size(LOGS, consumer));
-    assertEquals(List.of("b"), await(second.consume(LOGS, consumer, 1, true)));
+    assertEquals(List.of("b"), await(second.consume(LOGS, consumer, 1, true, Duration.ZERO)));
     await(second.produce(LOGS, producer, List.of("d")));
-    assertEquals(List.of("c", "d"), await(second.consume(LOGS, consumer, 5, false)));
+    assertEquals(List.of("c", "d"), await(second.consume(LOGS, consumer, 5, false, Duration.ZERO)));
     assertEquals(2, await(second.registerProducer(LOGS)).value());
     assertEquals(2, await(second.registerConsumer(METRICS)).value());
     await(second.createTopic(TopicName.of("third")));
@@ -218,16 +285,7 @@ class LogQueueServiceTest {
 
   @Test
   void memoryHoldsAWindowAndALateConsumerPagesThroughTheWholeHistory() {
-    QueueSettings defaults = QueueSettings.defaults();
-    QueueSettings small =
-        new QueueSettings(
-            defaults.maxMessageBytes(),
-            10,
-            defaults.windowBytes(),
-            2_000,
-            7,
-            defaults.maxBatchMessages(),
-            defaults.commitTimeout());
+    QueueSettings small = QueueSettings.defaults().withMemory(10, 2_000, 7);
     LogQueueService queue = start(small);
     ProducerId producer = await(queue.registerProducer(LOGS));
     for (int i = 0; i < 300; i++) {
@@ -237,7 +295,7 @@ class LogQueueServiceTest {
     ConsumerId late = await(queue.registerConsumer(LOGS));
     List<String> read = new ArrayList<>();
     while (read.size() < 300) {
-      read.addAll(await(queue.consume(LOGS, late, 1 + read.size() % 4, false)));
+      read.addAll(await(queue.consume(LOGS, late, 1 + read.size() % 4, false, Duration.ZERO)));
     }
     for (int i = 0; i < 300; i++) {
       assertEquals("message-" + i, read.get(i));
@@ -267,7 +325,8 @@ class LogQueueServiceTest {
     }
     assertTrue(queue.isReady(), "recovered without a restart");
     await(queue.produce(LOGS, producer, List.of("after")));
-    assertEquals(List.of("before", "after"), await(queue.consume(LOGS, consumer, 10, false)));
+    assertEquals(
+        List.of("before", "after"), await(queue.consume(LOGS, consumer, 10, false, Duration.ZERO)));
   }
 
   @Test
@@ -284,7 +343,8 @@ class LogQueueServiceTest {
     }
     // the message did commit: after the reload the queue knows it, and the next goes after it
     await(queue.produce(LOGS, producer, List.of("next")));
-    assertEquals(List.of("maybe", "next"), await(queue.consume(LOGS, consumer, 10, false)));
+    assertEquals(
+        List.of("maybe", "next"), await(queue.consume(LOGS, consumer, 10, false, Duration.ZERO)));
   }
 
   @Test
@@ -321,7 +381,7 @@ class LogQueueServiceTest {
           new Thread(
               () -> {
                 while (mine.size() < producers * perProducer) {
-                  mine.addAll(await(queue.consume(LOGS, id, 1, false)));
+                  mine.addAll(await(queue.consume(LOGS, id, 1, false, Duration.ZERO)));
                 }
               }));
     }
