@@ -1,5 +1,6 @@
 package dev.logqueue.sdk;
 
+import dev.logqueue.sdk.client.Bodies.BatchConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.TopicRequest;
 import dev.logqueue.sdk.client.LogQueueApi;
@@ -41,11 +42,15 @@ import java.util.stream.StreamSupport;
  */
 public class Consumer extends LogQueueClient implements Iterable<Message> {
 
-  private static final Duration FIRST_IDLE_WAIT = Duration.ofMillis(10);
-  private static final Duration LAST_IDLE_WAIT = Duration.ofSeconds(1);
+  /**
+   * The longest a request waits at the broker for a message: a stop() is noticed within it. With
+   * several topics each is waited on in turn, shortly, so that none waits behind another.
+   */
+  private static final Duration LONGEST_WAIT = Duration.ofSeconds(1);
+
+  private static final Duration LONGEST_WAIT_PER_TOPIC = Duration.ofMillis(250);
 
   private final Map<String, Long> ids;
-  private final Object idle = new Object();
   private volatile boolean stopped;
   private int nextTopic;
 
@@ -124,56 +129,60 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
 
   /**
    * The next message of any of its topics, taking them in turn, waiting up to {@code timeout} for
-   * one (without a busy loop).
+   * one: the broker holds the request until a message comes (no busy loop).
    *
    * @return empty if none came in time, or the consumer was stopped
    */
   public Optional<Message> poll(Duration timeout) {
+    List<Message> one = pollBatch(timeout, 1);
+    return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+  }
+
+  /**
+   * Up to {@code max} messages (1 to 1000) of one of its topics, taking topics in turn, waiting up
+   * to {@code timeout} for the first. Every message returned is taken: the consumer's offset has
+   * moved past it.
+   *
+   * @return the messages, in order; empty if none came in time, or the consumer was stopped
+   */
+  public List<Message> pollBatch(Duration timeout, int max) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Duration wait = FIRST_IDLE_WAIT;
-    while (!stopped) {
-      Optional<Message> message = nextOfAnyTopic();
-      if (message.isPresent()) {
-        return message;
+    List<String> topics = new ArrayList<>(ids.keySet());
+    if (topics.isEmpty()) {
+      throw new IllegalStateException("The consumer reads no topic");
+    }
+    // what is there now, topic by topic; then wait on each in turn
+    for (int i = 0; i < topics.size() && !stopped; i++) {
+      List<Message> taken = take(topics, max, Duration.ZERO);
+      if (!taken.isEmpty()) {
+        return taken;
       }
+    }
+    Duration longest = topics.size() == 1 ? LONGEST_WAIT : LONGEST_WAIT_PER_TOPIC;
+    while (!stopped) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return Optional.empty();
+        break;
       }
-      pause(Math.min(wait.toNanos(), left));
-      wait =
-          wait.multipliedBy(2).compareTo(LAST_IDLE_WAIT) > 0
-              ? LAST_IDLE_WAIT
-              : wait.multipliedBy(2);
+      Duration wait = Duration.ofNanos(Math.min(left, longest.toNanos()));
+      List<Message> taken = take(topics, max, wait);
+      if (!taken.isEmpty()) {
+        return taken;
+      }
     }
-    return Optional.empty();
+    return List.of();
   }
 
-  private Optional<Message> nextOfAnyTopic() {
-    List<String> topics = new ArrayList<>(ids.keySet());
-    for (int i = 0; i < topics.size() && !stopped; i++) {
-      String topic = topics.get((nextTopic + i) % topics.size());
-      Optional<String> text = dequeue(topic);
-      if (text.isPresent()) {
-        nextTopic = (nextTopic + i + 1) % topics.size();
-        return Optional.of(new Message(topic, text.get()));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private void pause(long nanos) {
-    synchronized (idle) {
-      if (stopped) {
-        return;
-      }
-      try {
-        idle.wait(Math.max(1, nanos / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stopped = true;
-      }
-    }
+  /** Takes from the next topic in turn, waiting up to {@code wait} there. */
+  private List<Message> take(List<String> topics, int max, Duration wait) {
+    String topic = topics.get(nextTopic % topics.size());
+    nextTopic = (nextTopic + 1) % topics.size();
+    long id = ids.get(topic);
+    BatchConsumeRequest request = new BatchConsumeRequest(topic, id, max, wait.toMillis());
+    List<String> texts = retry.call("consume", false, () -> api.consumeBatch(request)).messages();
+    List<Message> messages = new ArrayList<>(texts.size());
+    texts.forEach(text -> messages.add(new Message(topic, text)));
+    return messages;
   }
 
   /**
@@ -188,7 +197,7 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
       @Override
       public boolean hasNext() {
         while (next == null && !stopped) {
-          next = poll(LAST_IDLE_WAIT).orElse(null);
+          next = poll(LONGEST_WAIT).orElse(null);
         }
         return next != null;
       }
@@ -212,12 +221,9 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
         false);
   }
 
-  /** Ends the iteration: a waiting {@code hasNext()} returns false soon after. Any thread. */
+  /** Ends the iteration: a waiting {@code hasNext()} returns false within a second. Any thread. */
   public void stop() {
     stopped = true;
-    synchronized (idle) {
-      idle.notifyAll();
-    }
   }
 
   public boolean isStopped() {

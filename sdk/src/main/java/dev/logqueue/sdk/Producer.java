@@ -1,11 +1,13 @@
 package dev.logqueue.sdk;
 
+import dev.logqueue.sdk.client.Bodies.BatchProduceRequest;
 import dev.logqueue.sdk.client.Bodies.ProduceRequest;
 import dev.logqueue.sdk.client.Bodies.TopicRequest;
 import dev.logqueue.sdk.client.LogQueueApi;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -92,6 +94,19 @@ public class Producer extends LogQueueClient {
     checkRunning();
     long id = register(topic);
     retry.call("produce", false, () -> api.produce(new ProduceRequest(topic, id, message)));
+  }
+
+  /**
+   * Sends messages to one topic in one request, in order, all or none, and returns once the broker
+   * has committed them (the broker takes up to 1000 messages, 4 MiB, per request by default).
+   *
+   * @throws MessageTooLargeException if one message, or all together, are over the limits
+   */
+  public void sendBatch(String topic, List<String> messages) {
+    checkRunning();
+    long id = register(topic);
+    retry.call(
+        "produce", false, () -> api.produceBatch(new BatchProduceRequest(topic, id, messages)));
   }
 
   /**

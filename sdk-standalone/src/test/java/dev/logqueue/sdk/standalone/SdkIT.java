@@ -224,16 +224,68 @@ class SdkIT {
   }
 
   @Test
-  void anEmptyPollWaitsWithoutBusyLooping() {
+  void anEmptyPollWaitsAtTheBrokerNotInALoop() throws Exception {
     String topic = topic("idle");
+    AtomicInteger calls = new AtomicInteger();
+    try (LogQueueApi real =
+            LogQueueClient.connect(URI.create(url), Duration.ofSeconds(5), Duration.ofSeconds(40));
+        Producer producer = Producer.builder(url).topics(topic).build();
+        Consumer consumer = Consumer.builder(counting(real, calls)).topics(topic).build()) {
+      calls.set(0);
+      long started = System.nanoTime();
+      assertEquals(Optional.empty(), consumer.poll(Duration.ofSeconds(3)));
+      long waited = System.nanoTime() - started;
+      assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(2_900), "waited out the timeout");
+      assertTrue(calls.get() <= 5, "the broker held the requests: " + calls.get() + " calls");
+
+      CompletableFuture<Optional<Message>> polling =
+          CompletableFuture.supplyAsync(() -> consumer.poll(Duration.ofSeconds(20)));
+      Thread.sleep(500);
+      long sent = System.nanoTime();
+      producer.send(topic, "now");
+      assertEquals("now", polling.get(10, TimeUnit.SECONDS).orElseThrow().text());
+      assertTrue(System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(2), "answered on arrival");
+    }
+  }
+
+  @Test
+  void batchesAreSentAndPolledWhole() {
+    String topic = topic("batches");
     try (Producer producer = Producer.builder(url).topics(topic).build();
         Consumer consumer = Consumer.builder(url).topics(topic).build()) {
-      long started = System.nanoTime();
-      assertEquals(Optional.empty(), consumer.poll(Duration.ofSeconds(2)));
-      long waited = System.nanoTime() - started;
-      assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(1_900), "waited out the timeout");
-      assertTrue(waited < TimeUnit.SECONDS.toNanos(4));
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < 250; i++) {
+        sent.add("b" + i);
+      }
+      producer.sendBatch(topic, sent);
+      assertThrows(
+          MessageTooLargeException.class,
+          () -> producer.sendBatch(topic, List.of("ok", "x".repeat(1024 * 1024 + 1))));
+      List<String> received = new ArrayList<>();
+      for (List<Message> batch = consumer.pollBatch(Duration.ZERO, 100);
+          !batch.isEmpty();
+          batch = consumer.pollBatch(Duration.ZERO, 100)) {
+        assertTrue(batch.size() <= 100);
+        batch.forEach(m -> received.add(m.text()));
+      }
+      assertEquals(sent, received, "in order, all of them, none of the refused batch");
     }
+  }
+
+  /** A client that counts the calls made through it. */
+  static LogQueueApi counting(LogQueueApi real, AtomicInteger calls) {
+    return (LogQueueApi)
+        java.lang.reflect.Proxy.newProxyInstance(
+            LogQueueApi.class.getClassLoader(),
+            new Class<?>[] {LogQueueApi.class},
+            (proxy, method, args) -> {
+              calls.incrementAndGet();
+              try {
+                return method.invoke(real, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   @Test

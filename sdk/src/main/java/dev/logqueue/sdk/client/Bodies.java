@@ -22,11 +22,28 @@ public final class Bodies {
   public record ProduceRequest(
       String topic, @JsonbProperty("producer_id") long producerId, String message) {}
 
+  public record BatchProduceRequest(
+      String topic, @JsonbProperty("producer_id") long producerId, List<String> messages) {}
+
+  public record Appended(String status, int appended) {}
+
   public record ConsumerRegistered(String status, @JsonbProperty("consumer_id") long consumerId) {}
 
   public record ConsumeRequest(String topic, @JsonbProperty("consumer_id") long consumerId) {}
 
   public record Consumed(String status, String message) {}
+
+  /**
+   * A batch or waiting consume: up to {@code max} messages (1 to 1000), waiting up to {@code
+   * waitMs} (0 to 30000) for the first.
+   */
+  public record BatchConsumeRequest(
+      String topic,
+      @JsonbProperty("consumer_id") long consumerId,
+      int max,
+      @JsonbProperty("wait_ms") long waitMs) {}
+
+  public record Batch(String status, List<String> messages) {}
 
   public record Size(String status, long size) {}
 

@@ -1,5 +1,9 @@
 package dev.logqueue.sdk.client;
 
+import dev.logqueue.sdk.client.Bodies.Appended;
+import dev.logqueue.sdk.client.Bodies.Batch;
+import dev.logqueue.sdk.client.Bodies.BatchConsumeRequest;
+import dev.logqueue.sdk.client.Bodies.BatchProduceRequest;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.Consumed;
 import dev.logqueue.sdk.client.Bodies.ConsumerRegistered;
@@ -63,6 +67,15 @@ public interface LogQueueApi extends AutoCloseable {
   @Path("producer/produce")
   CompletionStage<Success> produceAsync(ProduceRequest message);
 
+  /** Appends the messages in order, all or none. */
+  @POST
+  @Path("producer/produce")
+  Appended produceBatch(BatchProduceRequest messages);
+
+  @POST
+  @Path("producer/produce")
+  CompletionStage<Appended> produceBatchAsync(BatchProduceRequest messages);
+
   @POST
   @Path("consumer/register")
   ConsumerRegistered registerConsumer(TopicRequest topic);
@@ -70,6 +83,11 @@ public interface LogQueueApi extends AutoCloseable {
   @POST
   @Path("consumer/consume")
   Consumed consume(ConsumeRequest consumer);
+
+  /** Up to max messages, waiting up to wait_ms for the first; an empty batch is no failure. */
+  @POST
+  @Path("consumer/consume")
+  Batch consumeBatch(BatchConsumeRequest consumer);
 
   @POST
   @Path("size")
