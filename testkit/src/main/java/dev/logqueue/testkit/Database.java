@@ -14,7 +14,11 @@ public record Database(String kind, Map<String, String> environment) {
 
   /** A fresh database on the shared embedded PostgreSQL. */
   public static Database postgresql() {
-    Postgres server = Postgres.shared();
+    return postgresql(Postgres.shared());
+  }
+
+  /** A fresh database on this PostgreSQL server. */
+  public static Database postgresql(Postgres server) {
     return new Database(
         "postgresql",
         Map.of(

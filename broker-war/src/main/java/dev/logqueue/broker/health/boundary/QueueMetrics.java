@@ -7,7 +7,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
-/** The queue's gauges on /metrics: what memory holds, so that its bounds can be watched. */
+/**
+ * The queue's gauges on /metrics: what memory holds, so that its bounds can be watched, and how
+ * many requests each commit carries (committed requests over commits).
+ */
 @ApplicationScoped
 public class QueueMetrics {
 
@@ -18,5 +21,7 @@ public class QueueMetrics {
     registry.gauge("logqueue.topics", queue, LogQueueService::topicCount);
     registry.gauge("logqueue.window.messages", queue, LogQueueService::windowMessages);
     registry.gauge("logqueue.history.cache.bytes", queue, LogQueueService::historyBytes);
+    registry.gauge("logqueue.commits", queue, LogQueueService::commits);
+    registry.gauge("logqueue.committed.requests", queue, LogQueueService::committedRequests);
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one writer (group commit). It takes every pending command, applies them in arrival order to a
@@ -42,6 +43,9 @@ final class Committer implements Runnable {
   private final QueueSettings settings;
   private final HistoryCache history;
   private final Executor completions;
+
+  private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong committedRequests = new AtomicLong();
 
   private volatile QueueState state;
   private volatile boolean available;
@@ -80,6 +84,16 @@ final class Committer implements Runnable {
     } catch (RuntimeException e) {
       return e;
     }
+  }
+
+  /** Transactions committed so far. */
+  long commits() {
+    return commits.get();
+  }
+
+  /** Requests those transactions carried: divided by {@link #commits()}, the group size. */
+  long committedRequests() {
+    return committedRequests.get();
   }
 
   boolean isAvailable() {
@@ -165,6 +179,8 @@ final class Committer implements Runnable {
       Changes changes = batch.changes();
       if (!changes.isEmpty()) {
         store.commit(changes);
+        commits.incrementAndGet();
+        committedRequests.addAndGet(commands.size());
       }
       batch.publish();
     } catch (RuntimeException e) {

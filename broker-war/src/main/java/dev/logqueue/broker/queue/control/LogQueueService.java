@@ -123,6 +123,18 @@ public class LogQueueService {
     return committedState().map(QueueState::windowMessages).orElse(0L);
   }
 
+  /** Transactions the committer has committed since start. */
+  public long commits() {
+    Committer current = committer;
+    return current == null ? 0 : current.commits();
+  }
+
+  /** Requests those transactions carried (commits are grouped: this over commits()). */
+  public long committedRequests() {
+    Committer current = committer;
+    return current == null ? 0 : current.committedRequests();
+  }
+
   public long topicCount() {
     return committedState().map(state -> (long) state.topicNames().size()).orElse(0L);
   }

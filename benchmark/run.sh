@@ -1,0 +1,15 @@
+#!/bin/sh
+# Runs LogQueue's benchmark: builds what it needs, installs wrk if it is missing (Debian), starts the
+# broker on H2 and on PostgreSQL (embedded) and prints one table; writes benchmark/results/
+# benchmark.md and benchmark.png. About 15 minutes. Options: see Benchmark.java
+# (--databases h2,postgresql --warmup 80 --duration 30 --messages 1000000 --smoke).
+set -eu
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if ! command -v wrk >/dev/null; then
+  echo "Installing wrk (apt-get)..." >&2
+  apt-get install -y -q wrk >&2 || { apt-get update -q >&2 && apt-get install -y -q wrk >&2; }
+fi
+mvn -q -B -f "$root/pom.xml" -pl benchmark -am package -DskipTests -Dspotless.check.skip=true >&2
+exec java -Djava.awt.headless=true -Dlogqueue.root="$root" -Dlogqueue.scratch="$root/benchmark/target/scratch" \
+  -cp "$root/benchmark/target/classes:$(cat "$root/benchmark/target/classpath.txt")" \
+  dev.logqueue.benchmark.Benchmark "$@"

@@ -1,0 +1,435 @@
+package dev.logqueue.benchmark;
+
+import dev.logqueue.testkit.Broker;
+import dev.logqueue.testkit.Database;
+import dev.logqueue.testkit.Http;
+import dev.logqueue.testkit.Layout;
+import dev.logqueue.testkit.Postgres;
+import dev.logqueue.testkit.Wire;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonString;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * LogQueue's benchmark: for each database it measures the database's own ceiling (raw JDBC), then
+ * starts the broker, warms it up, loads it with wrk, produces and consumes a million messages
+ * watching the process's memory, and restarts it with and without a history. One table for all.
+ *
+ * <pre>
+ * benchmark/run.sh [--databases h2,postgresql] [--warmup 80] [--duration 30] [--connections 32]
+ *                  [--messages 1000000] [--out benchmark/results] [--smoke]
+ * </pre>
+ */
+public final class Benchmark {
+
+  static final String MESSAGE = "x".repeat(100);
+
+  record Options(
+      List<String> databases,
+      Duration warmup,
+      Duration duration,
+      int connections,
+      int messages,
+      Path out,
+      boolean smoke) {
+
+    static Options parse(String... args) {
+      List<String> databases = List.of("h2", "postgresql");
+      Duration warmup = Duration.ofSeconds(80);
+      Duration duration = Duration.ofSeconds(30);
+      int connections = 32;
+      int messages = 1_000_000;
+      Path out = Layout.root().resolve("benchmark/results");
+      boolean smoke = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--databases" -> databases = List.of(args[++i].split(","));
+          case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(args[++i]));
+          case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(args[++i]));
+          case "--connections" -> connections = Integer.parseInt(args[++i]);
+          case "--messages" -> messages = Integer.parseInt(args[++i]);
+          case "--out" -> out = Path.of(args[++i]);
+          case "--smoke" -> smoke = true;
+          default -> throw new IllegalArgumentException("Unknown option " + args[i]);
+        }
+      }
+      if (smoke) {
+        warmup = Duration.ofSeconds(4);
+        duration = Duration.ofSeconds(2);
+        messages = 20_000;
+        connections = 8;
+      }
+      return new Options(databases, warmup, duration, connections, messages, out, smoke);
+    }
+  }
+
+  /** What one database's run measured. */
+  record Outcome(
+      String database,
+      Wrk.Result status,
+      Wrk.Result produce,
+      Wrk.Result consume,
+      Wrk.Result history,
+      Wrk.Result batch,
+      int batchSize,
+      RawJdbc.Result raw,
+      long rssStartKb,
+      long rssEndKb,
+      int messages,
+      double readyEmptyMs,
+      double readyFullMs,
+      long storedMessages,
+      double requestsPerCommit) {
+
+    double produceRatio() {
+      return produce.requestsPerSecond() / status.requestsPerSecond();
+    }
+
+    double consumeRatio() {
+      return consume.requestsPerSecond() / status.requestsPerSecond();
+    }
+
+    double batchMessagesPerSecond() {
+      return batch.requestsPerSecond() * batchSize;
+    }
+
+    double batchRatio() {
+      return batchMessagesPerSecond() / raw.best();
+    }
+
+    double rssRatio() {
+      return (double) rssEndKb / rssStartKb;
+    }
+
+    double restartRatio() {
+      return readyFullMs / readyEmptyMs;
+    }
+
+    long failures() {
+      return status.failures()
+          + produce.failures()
+          + consume.failures()
+          + history.failures()
+          + batch.failures();
+    }
+  }
+
+  private final Options options;
+  private final Path scratch;
+  private final Wrk wrk;
+
+  Benchmark(Options options) {
+    this.options = options;
+    this.scratch = Layout.scratch("benchmark");
+    this.wrk = new Wrk(2, options.connections(), scratch.resolve("lua"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    List<Outcome> outcomes = new Benchmark(options).run();
+    System.out.println(Report.table(outcomes, options));
+    Report.write(outcomes, options);
+    System.out.println("Written: " + options.out().resolve("benchmark.md") + " and benchmark.png");
+  }
+
+  List<Outcome> run() throws Exception {
+    Wrk.requireInstalled();
+    List<Outcome> outcomes = new ArrayList<>();
+    for (String database : options.databases()) {
+      outcomes.add(measure(database));
+    }
+    return outcomes;
+  }
+
+  private Outcome measure(String kind) throws Exception {
+    log("== " + kind);
+    Postgres postgres = null;
+    try {
+      Database database;
+      RawJdbc raw;
+      if (kind.equals("postgresql")) {
+        postgres = Postgres.start(0);
+        database = Database.postgresql(postgres);
+        postgres.createDatabase("raw");
+        raw =
+            new RawJdbc(
+                postgres.jdbcUrl("raw") + "?reWriteBatchedInserts=true",
+                Postgres.USER,
+                Postgres.PASSWORD);
+      } else if (kind.equals("h2")) {
+        database = Database.h2();
+        raw = new RawJdbc("jdbc:h2:file:" + scratch.resolve("raw-h2") + ";WRITE_DELAY=0", "sa", "");
+      } else {
+        throw new IllegalArgumentException("Unknown database " + kind);
+      }
+      log("raw JDBC, batches of " + RawJdbc.BATCH + " rows per commit");
+      RawJdbc.Result ceiling = raw.measure(options.duration(), 4);
+      log(
+          String.format(
+              Locale.ROOT,
+              "  %.0f rows/s on 1 thread, %.0f on 4",
+              ceiling.oneThread(),
+              ceiling.manyThreads()));
+      return measureBroker(kind, database, ceiling);
+    } finally {
+      if (postgres != null) {
+        postgres.close();
+      }
+    }
+  }
+
+  private Outcome measureBroker(String kind, Database database, RawJdbc.Result ceiling)
+      throws Exception {
+    Path data = scratch.resolve("broker-" + kind);
+    Files.createDirectories(data);
+    Broker broker = Broker.on(database).dataDirectory(data).javaOptions(BrokerJava.OPTIONS).start();
+    try {
+      URI base = broker.uri();
+      Wire wire = new Wire(base);
+      Http http = wire.http();
+      int batchSize = 100;
+      int backlog = options.smoke() ? 2_000 : 10_000;
+      int consumers = 64;
+
+      long producer = wire.registerProducer("bench");
+      long batchProducer = wire.registerProducer("bench-batch");
+      Path status = null;
+      Path produce = wrk.script("produce", List.of(produceBody("bench", producer)));
+      Path batch = wrk.script("batch", List.of(batchBody("bench-batch", batchProducer, batchSize)));
+
+      log("warming up for " + options.warmup().toSeconds() + " s");
+      Duration quarter = options.warmup().dividedBy(4);
+      wrk.run(base.resolve("status"), status, quarter);
+      wrk.run(base.resolve("producer/produce"), produce, quarter);
+      wrk.run(
+          base.resolve("consumer/consume"),
+          consumeScript(wire, "warm", backlog, consumers),
+          quarter);
+      wrk.run(base.resolve("producer/produce"), batch, quarter);
+
+      log("measuring, " + options.duration().toSeconds() + " s each");
+      Wrk.Result statusResult = wrk.run(base.resolve("status"), status, options.duration());
+      log("  GET /status " + statusResult);
+      Wrk.Result produceResult =
+          wrk.run(base.resolve("producer/produce"), produce, options.duration());
+      log("  produce " + produceResult);
+      Path consume = consumeScript(wire, "bench-consume", backlog, consumers);
+      Wrk.Result consumeResult =
+          wrk.run(base.resolve("consumer/consume"), consume, options.duration());
+      log("  consume " + consumeResult);
+      Path history = consumeScript(wire, "bench", 0, consumers);
+      Wrk.Result historyResult =
+          wrk.run(base.resolve("consumer/consume"), history, options.duration());
+      log("  consume behind the window " + historyResult);
+      Wrk.Result batchResult = wrk.run(base.resolve("producer/produce"), batch, options.duration());
+      log("  batch produce " + batchResult);
+      Map<String, Double> metrics = wire.metrics();
+      double perCommit =
+          metrics.getOrDefault("logqueue_committed_requests", 0.0)
+              / Math.max(1, metrics.getOrDefault("logqueue_commits", 1.0));
+
+      log("producing and consuming " + options.messages() + " messages, watching memory");
+      long rssStart = rssKb(broker.pid());
+      produceMany(http, wire.registerProducer("bench-memory"), "bench-memory", options.messages());
+      consumeAll(http, wire.registerConsumer("bench-memory"), "bench-memory", options.messages());
+      long rssEnd = rssKb(broker.pid());
+      log("  RSS " + rssStart / 1024 + " MB before, " + rssEnd / 1024 + " MB after");
+
+      long stored = storedMessages(wire);
+      log("restarting with " + stored + " messages stored");
+      double readyFull = Double.MAX_VALUE;
+      for (int i = 0; i < 2; i++) {
+        broker.stop();
+        readyFull = Math.min(readyFull, timeToReady(broker::start));
+      }
+      broker.stop();
+      double readyEmpty = Double.MAX_VALUE;
+      for (int i = 0; i < 2; i++) {
+        Database fresh = kind.equals("h2") ? Database.h2() : database;
+        if (kind.equals("postgresql")) {
+          fresh = freshPostgresDatabase(database);
+        }
+        Database empty = fresh;
+        Broker[] started = new Broker[1];
+        readyEmpty =
+            Math.min(
+                readyEmpty,
+                timeToReady(
+                    () -> started[0] = Broker.on(empty).javaOptions(BrokerJava.OPTIONS).start()));
+        started[0].stop();
+      }
+      log(
+          String.format(
+              Locale.ROOT,
+              "  ready in %.1f s with history, %.1f s empty",
+              readyFull / 1000,
+              readyEmpty / 1000));
+      return new Outcome(
+          kind,
+          statusResult,
+          produceResult,
+          consumeResult,
+          historyResult,
+          batchResult,
+          batchSize,
+          ceiling,
+          rssStart,
+          rssEnd,
+          options.messages(),
+          readyEmpty,
+          readyFull,
+          stored,
+          perCommit);
+    } finally {
+      broker.stop();
+    }
+  }
+
+  /** Another empty database on the same PostgreSQL server as {@code used}. */
+  private static Database freshPostgresDatabase(Database used) throws Exception {
+    String port = used.environment().get("LOGQUEUE_DB_PORT");
+    String name = "empty_" + System.nanoTime();
+    try (var connection =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                Postgres.USER,
+                Postgres.PASSWORD);
+        var statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name);
+    }
+    Map<String, String> environment = new java.util.HashMap<>(used.environment());
+    environment.put("LOGQUEUE_DB_NAME", name);
+    return new Database("postgresql", Map.copyOf(environment));
+  }
+
+  private static double timeToReady(Runnable start) {
+    long started = System.nanoTime();
+    start.run();
+    return (System.nanoTime() - started) / 1e6;
+  }
+
+  /** A topic with {@code backlog} messages and consumers to read it; the script rotates them. */
+  private Path consumeScript(Wire wire, String topic, int backlog, int consumers) {
+    Http http = wire.http();
+    long producer = wire.registerProducer(topic);
+    produceMany(http, producer, topic, backlog);
+    List<String> bodies = new ArrayList<>();
+    for (int c = 0; c < consumers; c++) {
+      long consumer = wire.registerConsumer(topic);
+      bodies.add("{\"topic\":\"" + topic + "\",\"consumer_id\":" + consumer + "}");
+    }
+    return wrk.script("consume-" + topic, bodies);
+  }
+
+  static String produceBody(String topic, long producer) {
+    return "{\"topic\":\""
+        + topic
+        + "\",\"producer_id\":"
+        + producer
+        + ",\"message\":\""
+        + MESSAGE
+        + "\"}";
+  }
+
+  static String batchBody(String topic, long producer, int size) {
+    JsonArrayBuilder messages = Json.createArrayBuilder();
+    for (int i = 0; i < size; i++) {
+      messages.add(MESSAGE);
+    }
+    return Json.createObjectBuilder()
+        .add("topic", topic)
+        .add("producer_id", producer)
+        .add("messages", messages)
+        .build()
+        .toString();
+  }
+
+  /** Produces {@code count} messages in batches of 100, from four threads. */
+  static void produceMany(Http http, long producer, String topic, int count) {
+    if (count <= 0) {
+      return;
+    }
+    String body = batchBody(topic, producer, 100);
+    int requests = (count + 99) / 100;
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> sent = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int share = requests / 4 + (t < requests % 4 ? 1 : 0);
+        sent.add(
+            threads.submit(
+                () -> {
+                  for (int i = 0; i < share; i++) {
+                    Http.Reply reply = http.post("producer/produce", body);
+                    if (!reply.isSuccess()) {
+                      throw new IllegalStateException("produce failed: " + reply);
+                    }
+                  }
+                }));
+      }
+      for (Future<?> each : sent) {
+        each.get();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** Consumes {@code count} messages with batch consumes of up to 1000. */
+  static void consumeAll(Http http, long consumer, String topic, int count) {
+    int taken = 0;
+    String body = "{\"topic\":\"" + topic + "\",\"consumer_id\":" + consumer + ",\"max\":1000}";
+    while (taken < count) {
+      Http.Reply reply = http.post("consumer/consume", body);
+      List<String> messages =
+          reply.json().getJsonArray("messages").getValuesAs(JsonString::getString);
+      if (messages.isEmpty()) {
+        throw new IllegalStateException("Only " + taken + " of " + count + " messages came back");
+      }
+      taken += messages.size();
+    }
+  }
+
+  private static long storedMessages(Wire wire) {
+    // every topic's size for a new consumer is its length
+    long total = 0;
+    for (String topic : wire.topics()) {
+      total += wire.size(topic, wire.registerConsumer(topic));
+    }
+    return total;
+  }
+
+  static long rssKb(long pid) {
+    try {
+      for (String line :
+          Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read the broker's memory", e);
+    }
+    throw new IllegalStateException("No VmRSS for " + pid);
+  }
+
+  static void log(String line) {
+    System.out.println("[" + ZonedDateTime.now().toLocalTime().withNano(0) + "] " + line);
+  }
+}

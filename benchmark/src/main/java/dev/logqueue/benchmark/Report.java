@@ -1,0 +1,267 @@
+package dev.logqueue.benchmark;
+
+import dev.logqueue.benchmark.Benchmark.Options;
+import dev.logqueue.benchmark.Benchmark.Outcome;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import javax.imageio.ImageIO;
+
+/** The benchmark's one table (text and Markdown) and its chart (PNG). */
+final class Report {
+
+  private Report() {}
+
+  private record Row(String name, Function<Outcome, String> value, String goal) {}
+
+  private static String rate(double perSecond) {
+    return String.format(Locale.ROOT, "%,.0f", perSecond);
+  }
+
+  private static String ratio(double value) {
+    return String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static String latency(Wrk.Result result) {
+    return String.format(
+        Locale.ROOT,
+        "%,.0f (p50 %.1f ms, p99 %.1f ms)",
+        result.requestsPerSecond(),
+        result.p50(),
+        result.p99());
+  }
+
+  private static String verdict(double value, double goal, boolean atLeast) {
+    boolean met = atLeast ? value >= goal : value <= goal;
+    return ratio(value) + (met ? " ✓" : " ✗");
+  }
+
+  private static List<Row> rows(Options options) {
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("GET /status, requests/s", o -> latency(o.status()), "the server's ceiling"));
+    rows.add(new Row("produce, 1 message per request, msgs/s", o -> latency(o.produce()), ""));
+    rows.add(new Row("consume, 1 message per request, msgs/s", o -> latency(o.consume()), ""));
+    rows.add(
+        new Row(
+            "consume behind the window (from the database), msgs/s",
+            o -> latency(o.history()),
+            ""));
+    rows.add(
+        new Row(
+            "batch produce, 100 per request, msgs/s", o -> rate(o.batchMessagesPerSecond()), ""));
+    rows.add(
+        new Row(
+            "raw JDBC batch insert, 100 rows per commit, rows/s (1 thread / 4 threads)",
+            o -> rate(o.raw().oneThread()) + " / " + rate(o.raw().manyThreads()),
+            "the database's ceiling"));
+    rows.add(
+        new Row(
+            "requests per commit (mean, all of the run)",
+            o -> String.format(Locale.ROOT, "%.1f", o.requestsPerCommit()),
+            ""));
+    rows.add(new Row("produce / status", o -> verdict(o.produceRatio(), 0.6, true), "≥ 0.6"));
+    rows.add(new Row("consume / status", o -> verdict(o.consumeRatio(), 0.7, true), "≥ 0.7"));
+    rows.add(
+        new Row(
+            "batch produce / raw JDBC (best)", o -> verdict(o.batchRatio(), 0.5, true), "≥ 0.5"));
+    rows.add(
+        new Row(
+            "RSS after "
+                + String.format(Locale.ROOT, "%,d", options.messages())
+                + " messages / RSS at start",
+            o ->
+                verdict(o.rssRatio(), 1.2, false)
+                    + " ("
+                    + o.rssStartKb() / 1024
+                    + " → "
+                    + o.rssEndKb() / 1024
+                    + " MB)",
+            "≤ 1.2"));
+    rows.add(
+        new Row(
+            "restart to ready, with history / empty",
+            o ->
+                verdict(o.restartRatio(), 2.0, false)
+                    + String.format(
+                        Locale.ROOT,
+                        " (%.1f s with %,d messages / %.1f s)",
+                        o.readyFullMs() / 1000,
+                        o.storedMessages(),
+                        o.readyEmptyMs() / 1000),
+            "≤ 2"));
+    rows.add(new Row("failed requests", o -> Long.toString(o.failures()), "0"));
+    return rows;
+  }
+
+  /** The table as Markdown (which also reads as plain text). */
+  static String table(List<Outcome> outcomes, Options options) {
+    StringBuilder table = new StringBuilder();
+    table.append("| measure |");
+    outcomes.forEach(o -> table.append(' ').append(o.database()).append(" |"));
+    table.append(" goal |\n|---|");
+    outcomes.forEach(o -> table.append("---|"));
+    table.append("---|\n");
+    for (Row row : rows(options)) {
+      table.append("| ").append(row.name()).append(" |");
+      for (Outcome outcome : outcomes) {
+        table.append(' ').append(row.value().apply(outcome)).append(" |");
+      }
+      table.append(' ').append(row.goal()).append(" |\n");
+    }
+    return table.toString();
+  }
+
+  static void write(List<Outcome> outcomes, Options options) throws IOException {
+    Files.createDirectories(options.out());
+    String markdown =
+        "# LogQueue benchmark\n\n"
+            + LocalDate.now()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, Java "
+            + System.getProperty("java.version")
+            + "; wrk with 2 threads and "
+            + options.connections()
+            + " connections on the same machine; "
+            + options.warmup().toSeconds()
+            + " s of warm-up, then "
+            + options.duration().toSeconds()
+            + " s per measure"
+            + (options.smoke() ? " (smoke run: small counts, not a measurement)" : "")
+            + ". Messages of 100 bytes. `benchmark/run.sh` made it.\n\n"
+            + table(outcomes, options)
+            + "\n![chart](benchmark.png)\n";
+    Files.writeString(options.out().resolve("benchmark.md"), markdown, StandardCharsets.UTF_8);
+    ImageIO.write(chart(outcomes), "png", options.out().resolve("benchmark.png").toFile());
+  }
+
+  private static final Color[] COLORS = {
+    new Color(0x3b6ea8), new Color(0xd9822b), new Color(0x5a9e4b)
+  };
+
+  /** Throughputs (log scale) on the left, ratios against their goals on the right. */
+  static BufferedImage chart(List<Outcome> outcomes) {
+    int width = 1200;
+    int height = 560;
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, width, height);
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    g.drawString("LogQueue: throughput per second (log scale)", 40, 30);
+    g.drawString("Ratios and their goals", 780, 30);
+
+    String[] labels = {
+      "status", "produce", "consume", "behind window", "batch (msgs)", "raw JDBC (rows)"
+    };
+    List<Function<Outcome, Double>> values =
+        List.of(
+            o -> o.status().requestsPerSecond(),
+            o -> o.produce().requestsPerSecond(),
+            o -> o.consume().requestsPerSecond(),
+            o -> o.history().requestsPerSecond(),
+            Outcome::batchMessagesPerSecond,
+            o -> o.raw().best());
+    int left = 70;
+    int bottom = 480;
+    int plotHeight = 420;
+    double decades = 6; // 1 to 1,000,000
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    for (int d = 0; d <= decades; d++) {
+      int y = bottom - (int) (plotHeight * d / decades);
+      g.setColor(new Color(0xdddddd));
+      g.drawLine(left, y, 690, y);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(String.format(Locale.ROOT, "%,d", (long) Math.pow(10, d)), 5, y + 4);
+    }
+    int group = 620 / labels.length;
+    int bar = Math.max(8, (group - 16) / Math.max(1, outcomes.size()));
+    for (int i = 0; i < labels.length; i++) {
+      int x0 = left + 8 + i * group;
+      for (int k = 0; k < outcomes.size(); k++) {
+        double value = Math.max(1, values.get(i).apply(outcomes.get(k)));
+        int h = (int) (plotHeight * Math.log10(value) / decades);
+        g.setColor(COLORS[k % COLORS.length]);
+        g.fillRect(x0 + k * bar, bottom - h, bar - 2, h);
+        g.setColor(Color.BLACK);
+        g.drawString(compact(value), x0 + k * bar, bottom - h - 4);
+      }
+      g.setColor(Color.BLACK);
+      g.drawString(labels[i], x0, bottom + 16);
+    }
+
+    String[] ratioLabels = {
+      "produce/status", "consume/status", "batch/raw JDBC", "RSS end/start", "ready full/empty"
+    };
+    double[] goals = {0.6, 0.7, 0.5, 1.2, 2.0};
+    boolean[] atLeast = {true, true, true, false, false};
+    List<Function<Outcome, Double>> ratios =
+        List.of(
+            Outcome::produceRatio,
+            Outcome::consumeRatio,
+            Outcome::batchRatio,
+            Outcome::rssRatio,
+            Outcome::restartRatio);
+    int rLeft = 760;
+    int rWidth = 400;
+    double max = 2.5;
+    for (int i = 0; i < ratioLabels.length; i++) {
+      int y0 = 60 + i * 80;
+      g.setColor(Color.BLACK);
+      g.drawString(
+          ratioLabels[i] + (atLeast[i] ? "  (goal ≥ " : "  (goal ≤ ") + goals[i] + ")",
+          rLeft,
+          y0 + 10);
+      for (int k = 0; k < outcomes.size(); k++) {
+        double value = ratios.get(i).apply(outcomes.get(k));
+        int w = (int) (rWidth * Math.min(value, max) / max);
+        g.setColor(COLORS[k % COLORS.length]);
+        g.fillRect(rLeft, y0 + 16 + k * 20, w, 16);
+        g.setColor(Color.BLACK);
+        g.drawString(String.format(Locale.ROOT, "%.2f", value), rLeft + w + 4, y0 + 29 + k * 20);
+      }
+      int gx = rLeft + (int) (rWidth * goals[i] / max);
+      g.setColor(Color.RED);
+      g.setStroke(new BasicStroke(2));
+      g.drawLine(gx, y0 + 12, gx, y0 + 20 + outcomes.size() * 20);
+      g.setStroke(new BasicStroke(1));
+    }
+    for (int k = 0; k < outcomes.size(); k++) {
+      g.setColor(COLORS[k % COLORS.length]);
+      g.fillRect(left + k * 140, 515, 14, 14);
+      g.setColor(Color.BLACK);
+      g.drawString(outcomes.get(k).database(), left + 20 + k * 140, 527);
+    }
+    g.setColor(Color.RED);
+    g.drawLine(rLeft, 522, rLeft + 20, 522);
+    g.setColor(Color.BLACK);
+    g.drawString("goal", rLeft + 26, 527);
+    g.dispose();
+    return image;
+  }
+
+  private static String compact(double value) {
+    if (value >= 1_000_000) {
+      return String.format(Locale.ROOT, "%.1fM", value / 1e6);
+    }
+    if (value >= 1_000) {
+      return String.format(Locale.ROOT, "%.1fk", value / 1e3);
+    }
+    return String.format(Locale.ROOT, "%.0f", value);
+  }
+}
