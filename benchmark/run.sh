@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs LogQueue's benchmark: builds what it needs, installs wrk if it is missing (Debian), starts the
 # broker on H2 and on PostgreSQL (embedded) and prints one table; writes benchmark/results/
-# benchmark.md and benchmark.png. About 15 minutes. Options: see Benchmark.java
-# (--databases h2,postgresql --warmup 80 --duration 30 --messages 1000000 --smoke).
+# benchmark.md and benchmark.png. About 20 minutes. Options: see Benchmark.java
+# (--databases h2,postgresql --warmup 180 --duration 30 --connections 128 --messages 1000000 --smoke).
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if ! command -v wrk >/dev/null; then

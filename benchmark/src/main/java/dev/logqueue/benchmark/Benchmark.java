@@ -30,7 +30,7 @@ import java.util.concurrent.Future;
  * watching the process's memory, and restarts it with and without a history. One table for all.
  *
  * <pre>
- * benchmark/run.sh [--databases h2,postgresql] [--warmup 80] [--duration 30] [--connections 32]
+ * benchmark/run.sh [--databases h2,postgresql] [--warmup 180] [--duration 30] [--connections 128]
  *                  [--messages 1000000] [--out benchmark/results] [--smoke]
  * </pre>
  */
@@ -49,9 +49,9 @@ public final class Benchmark {
 
     static Options parse(String... args) {
       List<String> databases = List.of("h2", "postgresql");
-      Duration warmup = Duration.ofSeconds(80);
+      Duration warmup = Duration.ofSeconds(180);
       Duration duration = Duration.ofSeconds(30);
-      int connections = 32;
+      int connections = 128;
       int messages = 1_000_000;
       Path out = Layout.root().resolve("benchmark/results");
       boolean smoke = false;

@@ -37,9 +37,7 @@ public class ConsumersResource {
   public void register(byte[] body, @Suspended AsyncResponse async) {
     TopicName topic = JsonRequest.of(body).topic();
     Replies.answer(
-        async,
-        queue.registerConsumer(topic),
-        id -> Replies.ok(Replies.success().add("consumer_id", id.value())));
+        async, queue.registerConsumer(topic), id -> Replies.ok("consumer_id", id.value()));
   }
 
   /**
@@ -65,12 +63,7 @@ public class ConsumersResource {
         taken,
         wait,
         messages ->
-            max.isPresent()
-                ? Replies.ok(Replies.success().add("messages", Replies.array(messages)))
-                : Replies.ok(
-                    Replies.success()
-                        .add("message", messages.get(0))
-                        .add("log_message", messages.get(0))));
+            max.isPresent() ? Replies.messages(messages) : Replies.message(messages.get(0)));
   }
 
   @POST

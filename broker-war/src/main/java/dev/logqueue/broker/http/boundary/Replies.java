@@ -1,8 +1,6 @@
 package dev.logqueue.broker.http.boundary;
 
 import dev.logqueue.broker.queue.entity.LogQueueException;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
@@ -26,13 +24,32 @@ public final class Replies {
    */
   public static final JsonProvider JSON = JsonProvider.provider();
 
-  private static final JsonObject SUCCESS = success().build();
+  private static final byte[] SUCCESS = new JsonText().toBytes();
 
   private Replies() {}
 
   /** {@code {"status":"success"}} */
   public static Response ok() {
-    return ok(SUCCESS);
+    return Response.ok(SUCCESS, MediaType.APPLICATION_JSON_TYPE).build();
+  }
+
+  /** {@code {"status":"success","name":N}} */
+  public static Response ok(String name, long number) {
+    return ok(new JsonText().number(name, number));
+  }
+
+  /** {@code {"status":"success","message":M,"log_message":M}}: a v1 consume's answer. */
+  public static Response message(String message) {
+    return ok(new JsonText().string("message", message).string("log_message", message));
+  }
+
+  /** {@code {"status":"success","messages":[...]}}: a batch consume's answer. */
+  public static Response messages(List<String> messages) {
+    return ok(new JsonText().strings("messages", messages));
+  }
+
+  private static Response ok(JsonText body) {
+    return Response.ok(body.toBytes(), MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   /** A success body to add fields to. */
@@ -67,13 +84,16 @@ public final class Replies {
       CompletableFuture<T> outcome,
       Duration wait,
       Function<T, Response> onSuccess) {
-    async.setTimeoutHandler(
-        late -> {
-          if (!outcome.cancel(false)) {
-            late.setTimeout(SAFETY.toMillis(), TimeUnit.MILLISECONDS);
-          }
-        });
-    async.setTimeout(wait.plus(SAFETY).toMillis(), TimeUnit.MILLISECONDS);
+    if (!wait.isZero() && !outcome.isDone()) {
+      // a waiting request gets a deadline of its own; the others are bounded by the committer's
+      async.setTimeoutHandler(
+          late -> {
+            if (!outcome.cancel(false)) {
+              late.setTimeout(SAFETY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+          });
+      async.setTimeout(wait.plus(SAFETY).toMillis(), TimeUnit.MILLISECONDS);
+    }
     outcome.whenComplete(
         (value, failure) -> {
           if (failure instanceof CancellationException) {
@@ -90,10 +110,4 @@ public final class Replies {
 
   /** Beyond the committer's own deadline (20 s by default), before a request is given up. */
   private static final Duration SAFETY = Duration.ofSeconds(30);
-
-  public static JsonArray array(List<String> texts) {
-    JsonArrayBuilder array = JSON.createArrayBuilder();
-    texts.forEach(array::add);
-    return array.build();
-  }
 }

@@ -26,9 +26,7 @@ public class ProducersResource {
   public void register(byte[] body, @Suspended AsyncResponse async) {
     TopicName topic = JsonRequest.of(body).topic();
     Replies.answer(
-        async,
-        queue.registerProducer(topic),
-        id -> Replies.ok(Replies.success().add("producer_id", id.value())));
+        async, queue.registerProducer(topic), id -> Replies.ok("producer_id", id.value()));
   }
 
   /**

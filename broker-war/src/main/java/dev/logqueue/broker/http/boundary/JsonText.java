@@ -1,0 +1,67 @@
+package dev.logqueue.broker.http.boundary;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes the few answer bodies of the hot path (produce, consume) straight to UTF-8 JSON text:
+ * cheaper per request than building a JSON-P object for a provider to serialize.
+ */
+final class JsonText {
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private final StringBuilder json = new StringBuilder(64).append("{\"status\":\"success\"");
+
+  /** Adds {@code ,"name":"value"} with the value escaped. */
+  JsonText string(String name, String value) {
+    json.append(",\"").append(name).append("\":");
+    quote(json, value);
+    return this;
+  }
+
+  JsonText number(String name, long value) {
+    json.append(",\"").append(name).append("\":").append(value);
+    return this;
+  }
+
+  JsonText strings(String name, List<String> values) {
+    json.append(",\"").append(name).append("\":[");
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      quote(json, values.get(i));
+    }
+    json.append(']');
+    return this;
+  }
+
+  byte[] toBytes() {
+    return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A JSON string: quotes, backslashes and control characters escaped (RFC 8259). */
+  static void quote(StringBuilder out, String text) {
+    out.append('"');
+    int n = text.length();
+    int from = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        continue;
+      }
+      out.append(text, from, i);
+      from = i + 1;
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> out.append("\\u00").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+      }
+    }
+    out.append(text, from, n).append('"');
+  }
+}
