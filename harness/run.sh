@@ -1,0 +1,14 @@
+#!/bin/sh
+# The full crash, outage and hostile-input runs (the build runs short versions):
+#   harness/run.sh all                     20 kill -9 cycles on H2 and on PostgreSQL, a 30 s
+#                                          PostgreSQL outage, 5000 hostile requests (~20 min)
+#   harness/run.sh crash --cycles 20 --databases postgresql
+#   harness/run.sh outage --outage 30
+#   harness/run.sh hostile --requests 20000
+# PostgreSQL is embedded (nothing to install). Prints the summary tables; exit status 1 on failure.
+set -eu
+root="$(cd "$(dirname "$0")/.." && pwd)"
+mvn -q -B -f "$root/pom.xml" -pl harness -am package -DskipTests -Dspotless.check.skip=true >&2
+exec java -Dlogqueue.root="$root" -Dlogqueue.scratch="$root/harness/target/scratch" \
+  -cp "$root/harness/target/classes:$(cat "$root/harness/target/classpath.txt")" \
+  dev.logqueue.harness.Harness "$@"

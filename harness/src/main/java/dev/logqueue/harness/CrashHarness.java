@@ -1,0 +1,110 @@
+package dev.logqueue.harness;
+
+import dev.logqueue.testkit.Broker;
+import dev.logqueue.testkit.Database;
+import dev.logqueue.testkit.Wire;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Kills the broker (SIGKILL) at random moments while producers and consumers work, restarts it on
+ * the same data, and audits every acknowledgement after each restart.
+ */
+final class CrashHarness {
+
+  static final List<String> TOPICS = List.of("crash-a", "crash-b", "crash-c");
+
+  record Cycle(int number, long loadMillis, Audit.Findings findings) {}
+
+  private final Database database;
+  private final int cycles;
+  private final long seed;
+  private final int producersPerTopic;
+  private final int consumersPerTopic;
+
+  CrashHarness(
+      Database database, int cycles, long seed, int producersPerTopic, int consumersPerTopic) {
+    this.database = database;
+    this.cycles = cycles;
+    this.seed = seed;
+    this.producersPerTopic = producersPerTopic;
+    this.consumersPerTopic = consumersPerTopic;
+  }
+
+  List<Cycle> run() {
+    Random random = new Random(seed);
+    Ledger ledger = new Ledger();
+    List<Cycle> results = new ArrayList<>();
+    Broker broker = Broker.on(database).start();
+    try {
+      Wire wire = new Wire(broker.uri());
+      for (String topic : TOPICS) {
+        for (int p = 0; p < producersPerTopic; p++) {
+          ledger.producer(wire.registerProducer(topic), topic);
+        }
+        for (int c = 0; c < consumersPerTopic; c++) {
+          ledger.consumer(wire.registerConsumer(topic), topic);
+        }
+      }
+      for (int cycle = 1; cycle <= cycles; cycle++) {
+        long loadMillis = 1_000 + random.nextInt(3_000);
+        try (Load load = new Load(broker.uri(), ledger, seed + cycle * 1_000L, null).start()) {
+          sleep(loadMillis);
+          broker.kill(); // SIGKILL, at a moment nobody chose
+        }
+        broker.start();
+        Audit.Findings findings = Audit.run(new Wire(broker.uri()), ledger, TOPICS);
+        results.add(new Cycle(cycle, loadMillis, findings));
+        Harness.log(String.format(Locale.ROOT, "%s cycle %d: %s", database, cycle, findings));
+      }
+    } finally {
+      broker.stop();
+    }
+    return results;
+  }
+
+  static String table(String database, List<Cycle> cycles) {
+    StringBuilder out = new StringBuilder();
+    out.append("Crash harness on ")
+        .append(database)
+        .append(": kill -9 under load, restart, audit\n\n");
+    out.append(
+        "| cycle | killed after | acknowledged | consumed | lost | duplicated | reordered | phantom | gaps | offset back | reused ids | taken, unanswered | stored, unacknowledged |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Cycle cycle : cycles) {
+      Audit.Findings f = cycle.findings();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %.1f s | %,d | %,d | %d | %d | %d | %d | %d | %d | %d | %d | %d |%n",
+              cycle.number(),
+              cycle.loadMillis() / 1000.0,
+              f.acknowledged(),
+              f.consumed(),
+              f.lost(),
+              f.duplicated(),
+              f.reordered(),
+              f.phantoms(),
+              f.gaps(),
+              f.regressions(),
+              f.reusedIds(),
+              f.takenUnanswered(),
+              f.storedUnacknowledged()));
+    }
+    return out.toString();
+  }
+
+  static boolean clean(List<Cycle> cycles) {
+    return cycles.stream().allMatch(c -> c.findings().isClean());
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

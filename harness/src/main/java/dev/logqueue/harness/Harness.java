@@ -1,0 +1,107 @@
+package dev.logqueue.harness;
+
+import dev.logqueue.testkit.Broker;
+import dev.logqueue.testkit.Database;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The full runs, one command: {@code harness/run.sh [crash|outage|hostile|all] [options]}.
+ *
+ * <pre>
+ * --databases h2,postgresql   where the crash harness runs (both by default)
+ * --cycles 20                 kill/restart cycles of the crash harness
+ * --outage 30                 seconds PostgreSQL stays down in the outage drill
+ * --requests 5000             hostile requests, at least
+ * --seed 1                    for the random choices (the same seed, the same run)
+ * </pre>
+ *
+ * Prints the summary tables; exits with 1 if anything acknowledged was lost or any check failed.
+ */
+public final class Harness {
+
+  private Harness() {}
+
+  public static void main(String[] args) throws Exception {
+    String what = args.length > 0 && !args[0].startsWith("--") ? args[0] : "all";
+    List<String> databases = List.of("h2", "postgresql");
+    int cycles = 20;
+    int outage = 30;
+    int requests = 5_000;
+    long seed = 1;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--databases" -> databases = List.of(args[++i].split(","));
+        case "--cycles" -> cycles = Integer.parseInt(args[++i]);
+        case "--outage" -> outage = Integer.parseInt(args[++i]);
+        case "--requests" -> requests = Integer.parseInt(args[++i]);
+        case "--seed" -> seed = Long.parseLong(args[++i]);
+        default -> {
+          // the command itself
+        }
+      }
+    }
+    List<String> failures = new ArrayList<>();
+    StringBuilder report = new StringBuilder();
+    if (what.equals("crash") || what.equals("all")) {
+      for (String kind : databases) {
+        Database database = kind.equals("h2") ? Database.h2() : Database.postgresql();
+        var results = new CrashHarness(database, cycles, seed, 2, 2).run();
+        report.append(CrashHarness.table(kind, results)).append('\n');
+        if (!CrashHarness.clean(results)) {
+          failures.add("crash harness on " + kind);
+        }
+      }
+    }
+    if (what.equals("outage") || what.equals("all")) {
+      OutageDrill.Result result = new OutageDrill(Duration.ofSeconds(outage), seed).run();
+      report.append(OutageDrill.table(result)).append('\n');
+      if (!result.problems().isEmpty()) {
+        failures.add("outage drill: " + result.problems());
+      }
+    }
+    if (what.equals("hostile") || what.equals("all")) {
+      Broker broker = Broker.on(Database.h2()).start();
+      try {
+        HostileInput hostile = new HostileInput(broker.uri(), seed);
+        HostileInput.Result result = hostile.run(requests);
+        report.append(
+            String.format(
+                "Hostile input: %,d requests, %d 5xx, %d answers not the JSON body, %d leaks, %d times not serving%n",
+                result.requests(),
+                result.serverErrors(),
+                result.notJsonFailures(),
+                result.leaks(),
+                result.stoppedServing()));
+        report
+            .append("  declared 1 GB body: ")
+            .append(hostile.refusesADeclaredHugeBody())
+            .append('\n');
+        report
+            .append("  endless chunked body: ")
+            .append(hostile.refusesAnEndlessChunkedBody())
+            .append('\n');
+        report.append("  listening: ").append(Listeners.of(broker.pid())).append('\n');
+        result.examples().forEach(e -> report.append("  ").append(e).append('\n'));
+        if (!result.clean()) {
+          failures.add("hostile input");
+        }
+      } finally {
+        broker.stop();
+      }
+    }
+    System.out.println();
+    System.out.println(report);
+    if (!failures.isEmpty()) {
+      System.out.println("FAILED: " + failures);
+      System.exit(1);
+    }
+    System.out.println("All checks passed.");
+  }
+
+  static void log(String line) {
+    System.out.println("[" + LocalTime.now().withNano(0) + "] " + line);
+  }
+}
