@@ -35,7 +35,7 @@ public final class Postgres implements AutoCloseable {
   /** Starts a server on the port (0 for any free one), its data in a fresh folder. */
   public static Postgres start(int port) {
     Postgres postgres = new Postgres(Layout.scratch("postgres"), port > 0 ? port : Ports.free());
-    postgres.start(true);
+    postgres.start();
     return postgres;
   }
 
@@ -51,12 +51,16 @@ public final class Postgres implements AutoCloseable {
     return shared;
   }
 
-  private void start(boolean clean) {
+  /**
+   * Starts on the data directory: a fresh one (a new scratch folder) is initialized, an existing
+   * one reused. Never "clean": Zonky would delete the data when the server stops.
+   */
+  private void start() {
     try {
       server =
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDirectory)
-              .setCleanDataDirectory(clean)
+              .setCleanDataDirectory(false)
               .setPort(port)
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200")
@@ -110,7 +114,7 @@ public final class Postgres implements AutoCloseable {
   /** Starts the stopped server again, on the same data and port. */
   public synchronized void restart() {
     if (server == null) {
-      start(false);
+      start();
     }
   }
 
