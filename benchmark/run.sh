@@ -5,10 +5,6 @@
 # (--databases h2,postgresql --warmup 180 --duration 30 --connections 128 --messages 1000000 --smoke).
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if ! command -v wrk >/dev/null; then
-  echo "Installing wrk (apt-get)..." >&2
-  apt-get install -y -q wrk >&2 || { apt-get update -q >&2 && apt-get install -y -q wrk >&2; }
-fi
 mvn -q -B -f "$root/pom.xml" -pl benchmark -am package -DskipTests -Dspotless.check.skip=true >&2
 exec java -Djava.awt.headless=true -Dlogqueue.root="$root" -Dlogqueue.scratch="$root/benchmark/target/scratch" \
   -cp "$root/benchmark/target/classes:$(cat "$root/benchmark/target/classpath.txt")" \

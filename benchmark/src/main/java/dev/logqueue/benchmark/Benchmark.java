@@ -147,7 +147,7 @@ public final class Benchmark {
   }
 
   List<Outcome> run() throws Exception {
-    Wrk.requireInstalled();
+    Wrk.ensureInstalled();
     List<Outcome> outcomes = new ArrayList<>();
     for (String database : options.databases()) {
       outcomes.add(measure(database));

@@ -35,15 +35,54 @@ final class Wrk {
     this.scripts = scripts;
   }
 
-  static void requireInstalled() {
+  /**
+   * Makes sure wrk can run: if it is missing, installs it from Debian's packages (apt-get, which
+   * needs root), the way the embedded PostgreSQL comes from Maven Central, so that a fresh machine
+   * needs no set-up step of its own. Fails with the command to run where it cannot.
+   */
+  static void ensureInstalled() {
+    if (installed()) {
+      return;
+    }
+    System.err.println(
+        "[benchmark] wrk is missing; installing it from Debian's packages (apt-get)");
+    if (!(apt("install", "-y", "-q", "wrk")
+            || (apt("update", "-q") && apt("install", "-y", "-q", "wrk")))
+        || !installed()) {
+      throw new IllegalStateException(
+          "wrk is not installed and could not be installed here: run apt-get install wrk");
+    }
+  }
+
+  private static boolean installed() {
+    return succeeds(List.of("wrk", "--version"), false);
+  }
+
+  private static boolean apt(String... arguments) {
+    List<String> command = new ArrayList<>(List.of("apt-get"));
+    command.addAll(List.of(arguments));
+    return succeeds(command, true);
+  }
+
+  /** wrk --version exits with 1 though it ran: only its start counts when the exit is not asked. */
+  private static boolean succeeds(List<String> command, boolean exitMatters) {
     try {
-      Process probe = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
-      probe.getInputStream().readAllBytes();
-      probe.waitFor();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  exitMatters ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!process.waitFor(10, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        return false;
+      }
+      return !exitMatters || process.exitValue() == 0;
     } catch (IOException e) {
-      throw new IllegalStateException("wrk is not installed: apt-get install wrk", e);
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 
