@@ -6,6 +6,6 @@
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mvn -q -B -f "$root/pom.xml" -pl benchmark -am package -DskipTests -Dspotless.check.skip=true >&2
-exec java -Djava.awt.headless=true -Dlogqueue.root="$root" -Dlogqueue.scratch="$root/benchmark/target/scratch" \
+exec java -Djava.util.logging.SimpleFormatter.format='[%1$tT] %5$s%6$s%n' -Djava.awt.headless=true -Dlogqueue.root="$root" -Dlogqueue.scratch="$root/benchmark/target/scratch" \
   -cp "$root/benchmark/target/classes:$(cat "$root/benchmark/target/classpath.txt")" \
   dev.logqueue.benchmark.Benchmark "$@"

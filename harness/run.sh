@@ -9,6 +9,6 @@
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mvn -q -B -f "$root/pom.xml" -pl harness -am package -DskipTests -Dspotless.check.skip=true >&2
-exec java -Dlogqueue.root="$root" -Dlogqueue.scratch="$root/harness/target/scratch" \
+exec java -Djava.util.logging.SimpleFormatter.format='[%1$tT] %5$s%6$s%n' -Dlogqueue.root="$root" -Dlogqueue.scratch="$root/harness/target/scratch" \
   -cp "$root/harness/target/classes:$(cat "$root/harness/target/classpath.txt")" \
   dev.logqueue.harness.Harness "$@"

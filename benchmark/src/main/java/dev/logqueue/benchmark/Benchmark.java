@@ -8,14 +8,12 @@ import dev.logqueue.testkit.Postgres;
 import dev.logqueue.testkit.Wire;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonString;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +33,11 @@ import java.util.concurrent.Future;
  * </pre>
  */
 public final class Benchmark {
+
+  private static final System.Logger LOG = System.getLogger(Benchmark.class.getName());
+
+  /** Writers of the raw JDBC ceiling's second measure (the first has one). */
+  static final int RAW_WRITERS = 4;
 
   static final String MESSAGE = "x".repeat(100);
 
@@ -177,14 +180,15 @@ public final class Benchmark {
         throw new IllegalArgumentException("Unknown database " + kind);
       }
       log("raw JDBC, batches of " + RawJdbc.BATCH + " rows per commit");
-      RawJdbc.Result ceiling = raw.measure(options.duration(), 4);
+      RawJdbc.Result ceiling = raw.measure(options.duration(), RAW_WRITERS);
       log(
           String.format(
               Locale.ROOT,
-              "  %.0f rows/s on 1 thread, %.0f on 4",
+              "  %.0f rows/s on 1 thread, %.0f on %d",
               ceiling.oneThread(),
-              ceiling.manyThreads()));
-      return measureBroker(kind, database, ceiling);
+              ceiling.manyThreads(),
+              RAW_WRITERS));
+      return measureBroker(kind, database, postgres, ceiling);
     } finally {
       if (postgres != null) {
         postgres.close();
@@ -192,10 +196,10 @@ public final class Benchmark {
     }
   }
 
-  private Outcome measureBroker(String kind, Database database, RawJdbc.Result ceiling)
-      throws Exception {
+  /** {@code postgres}: the server {@code database} is on, null for H2. */
+  private Outcome measureBroker(
+      String kind, Database database, Postgres postgres, RawJdbc.Result ceiling) throws Exception {
     Path data = scratch.resolve("broker-" + kind);
-    Files.createDirectories(data);
     Broker broker = Broker.on(database).dataDirectory(data).javaOptions(BrokerJava.OPTIONS).start();
     try {
       URI base = broker.uri();
@@ -207,13 +211,12 @@ public final class Benchmark {
 
       long producer = wire.registerProducer("bench");
       long batchProducer = wire.registerProducer("bench-batch");
-      Path status = null;
       Path produce = wrk.script("produce", List.of(produceBody("bench", producer)));
       Path batch = wrk.script("batch", List.of(batchBody("bench-batch", batchProducer, batchSize)));
 
       log("warming up for " + options.warmup().toSeconds() + " s");
       Duration quarter = options.warmup().dividedBy(4);
-      wrk.run(base.resolve("status"), status, quarter);
+      wrk.run(base.resolve("status"), null, quarter);
       wrk.run(base.resolve("producer/produce"), produce, quarter);
       wrk.run(
           base.resolve("consumer/consume"),
@@ -222,7 +225,7 @@ public final class Benchmark {
       wrk.run(base.resolve("producer/produce"), batch, quarter);
 
       log("measuring, " + options.duration().toSeconds() + " s each");
-      Wrk.Result statusResult = wrk.run(base.resolve("status"), status, options.duration());
+      Wrk.Result statusResult = wrk.run(base.resolve("status"), null, options.duration());
       log("  GET /status " + statusResult);
       Wrk.Result produceResult =
           wrk.run(base.resolve("producer/produce"), produce, options.duration());
@@ -245,7 +248,7 @@ public final class Benchmark {
       log("producing and consuming " + options.messages() + " messages, watching memory");
       long rssStart = rssKb(broker.pid());
       produceMany(http, wire.registerProducer("bench-memory"), "bench-memory", options.messages());
-      consumeAll(http, wire.registerConsumer("bench-memory"), "bench-memory", options.messages());
+      consumeAll(wire, wire.registerConsumer("bench-memory"), "bench-memory", options.messages());
       long rssEnd = rssKb(broker.pid());
       log("  RSS " + rssStart / 1024 + " MB before, " + rssEnd / 1024 + " MB after");
 
@@ -260,18 +263,11 @@ public final class Benchmark {
       broker.stop();
       double readyEmpty = Double.MAX_VALUE;
       for (int i = 0; i < restarts; i++) {
-        Database fresh = kind.equals("h2") ? Database.h2() : database;
-        if (kind.equals("postgresql")) {
-          fresh = freshPostgresDatabase(database);
-        }
-        Database empty = fresh;
-        Broker[] started = new Broker[1];
-        readyEmpty =
-            Math.min(
-                readyEmpty,
-                timeToReady(
-                    () -> started[0] = Broker.on(empty).javaOptions(BrokerJava.OPTIONS).start()));
-        started[0].stop();
+        Database empty = postgres == null ? Database.h2() : Database.postgresql(postgres);
+        long started = System.nanoTime();
+        Broker fresh = Broker.on(empty).javaOptions(BrokerJava.OPTIONS).start();
+        readyEmpty = Math.min(readyEmpty, (System.nanoTime() - started) / 1e6);
+        fresh.stop();
       }
       log(
           String.format(
@@ -298,23 +294,6 @@ public final class Benchmark {
     } finally {
       broker.stop();
     }
-  }
-
-  /** Another empty database on the same PostgreSQL server as {@code used}. */
-  private static Database freshPostgresDatabase(Database used) throws Exception {
-    String port = used.environment().get("LOGQUEUE_DB_PORT");
-    String name = "empty_" + System.nanoTime();
-    try (var connection =
-            java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                Postgres.USER,
-                Postgres.PASSWORD);
-        var statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
-    }
-    Map<String, String> environment = new java.util.HashMap<>(used.environment());
-    environment.put("LOGQUEUE_DB_NAME", name);
-    return new Database("postgresql", Map.copyOf(environment));
   }
 
   private static double timeToReady(Runnable start) {
@@ -393,13 +372,10 @@ public final class Benchmark {
   }
 
   /** Consumes {@code count} messages with batch consumes of up to 1000. */
-  static void consumeAll(Http http, long consumer, String topic, int count) {
+  static void consumeAll(Wire wire, long consumer, String topic, int count) {
     int taken = 0;
-    String body = "{\"topic\":\"" + topic + "\",\"consumer_id\":" + consumer + ",\"max\":1000}";
     while (taken < count) {
-      Http.Reply reply = http.post("consumer/consume", body);
-      List<String> messages =
-          reply.json().getJsonArray("messages").getValuesAs(JsonString::getString);
+      List<String> messages = wire.consume(topic, consumer, 1000);
       if (messages.isEmpty()) {
         throw new IllegalStateException("Only " + taken + " of " + count + " messages came back");
       }
@@ -430,7 +406,8 @@ public final class Benchmark {
     throw new IllegalStateException("No VmRSS for " + pid);
   }
 
-  static void log(String line) {
-    System.out.println("[" + ZonedDateTime.now().toLocalTime().withNano(0) + "] " + line);
+  /** Progress, as it goes; the table is the program's output. */
+  private static void log(String line) {
+    LOG.log(System.Logger.Level.INFO, line);
   }
 }

@@ -22,7 +22,7 @@ final class RawJdbc {
 
   static final int BATCH = 100;
 
-  record Result(double oneThread, double manyThreads, int threads) {
+  record Result(double oneThread, double manyThreads) {
     double best() {
       return Math.max(oneThread, manyThreads);
     }
@@ -50,7 +50,7 @@ final class RawJdbc {
     insert(1, Duration.ofSeconds(Math.min(10, each.toSeconds())), 100); // warm the JIT
     double one = insert(1, each, 1);
     double many = insert(threads, each, 1_000);
-    return new Result(one, many, threads);
+    return new Result(one, many);
   }
 
   private Connection connect() throws SQLException {

@@ -9,6 +9,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.LocalDate;
@@ -24,6 +25,29 @@ final class Report {
   private Report() {}
 
   private record Row(String name, Function<Outcome, String> value, String goal) {}
+
+  /** One of the goals: a ratio of the outcome, its bound, and on which side of it the goal is. */
+  private record Goal(
+      String label, Function<Outcome, Double> ratio, double bound, boolean atLeast) {
+    String text() {
+      return (atLeast ? "≥ " : "≤ ")
+          + BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
+    }
+
+    String verdict(Outcome outcome) {
+      double value = ratio.apply(outcome);
+      boolean met = atLeast ? value >= bound : value <= bound;
+      return Report.ratio(value) + (met ? " ✓" : " ✗");
+    }
+  }
+
+  private static final Goal PRODUCE = new Goal("produce/status", Outcome::produceRatio, 0.6, true);
+  private static final Goal CONSUME = new Goal("consume/status", Outcome::consumeRatio, 0.7, true);
+  private static final Goal BATCH = new Goal("batch/raw JDBC", Outcome::batchRatio, 0.5, true);
+  private static final Goal RSS = new Goal("RSS end/start", Outcome::rssRatio, 1.2, false);
+  private static final Goal RESTART =
+      new Goal("ready full/empty", Outcome::restartRatio, 2.0, false);
+  private static final List<Goal> GOALS = List.of(PRODUCE, CONSUME, BATCH, RSS, RESTART);
 
   private static String rate(double perSecond) {
     return String.format(Locale.ROOT, "%,.0f", perSecond);
@@ -42,11 +66,6 @@ final class Report {
         result.p99());
   }
 
-  private static String verdict(double value, double goal, boolean atLeast) {
-    boolean met = atLeast ? value >= goal : value <= goal;
-    return ratio(value) + (met ? " ✓" : " ✗");
-  }
-
   private static List<Row> rows(Options options) {
     List<Row> rows = new ArrayList<>();
     rows.add(new Row("GET /status, requests/s", o -> latency(o.status()), "the server's ceiling"));
@@ -62,7 +81,9 @@ final class Report {
             "batch produce, 100 per request, msgs/s", o -> rate(o.batchMessagesPerSecond()), ""));
     rows.add(
         new Row(
-            "raw JDBC batch insert, 100 rows per commit, rows/s (1 thread / 4 threads)",
+            "raw JDBC batch insert, 100 rows per commit, rows/s (1 thread / "
+                + Benchmark.RAW_WRITERS
+                + " threads)",
             o -> rate(o.raw().oneThread()) + " / " + rate(o.raw().manyThreads()),
             "the database's ceiling"));
     rows.add(
@@ -70,36 +91,34 @@ final class Report {
             "requests per commit (mean, all of the run)",
             o -> String.format(Locale.ROOT, "%.1f", o.requestsPerCommit()),
             ""));
-    rows.add(new Row("produce / status", o -> verdict(o.produceRatio(), 0.6, true), "≥ 0.6"));
-    rows.add(new Row("consume / status", o -> verdict(o.consumeRatio(), 0.7, true), "≥ 0.7"));
-    rows.add(
-        new Row(
-            "batch produce / raw JDBC (best)", o -> verdict(o.batchRatio(), 0.5, true), "≥ 0.5"));
+    rows.add(new Row("produce / status", PRODUCE::verdict, PRODUCE.text()));
+    rows.add(new Row("consume / status", CONSUME::verdict, CONSUME.text()));
+    rows.add(new Row("batch produce / raw JDBC (best)", BATCH::verdict, BATCH.text()));
     rows.add(
         new Row(
             "RSS after "
                 + String.format(Locale.ROOT, "%,d", options.messages())
                 + " messages / RSS at start",
             o ->
-                verdict(o.rssRatio(), 1.2, false)
+                RSS.verdict(o)
                     + " ("
                     + o.rssStartKb() / 1024
                     + " → "
                     + o.rssEndKb() / 1024
                     + " MB)",
-            "≤ 1.2"));
+            RSS.text()));
     rows.add(
         new Row(
             "restart to ready, with history / empty",
             o ->
-                verdict(o.restartRatio(), 2.0, false)
+                RESTART.verdict(o)
                     + String.format(
                         Locale.ROOT,
                         " (%.1f s with %,d messages / %.1f s)",
                         o.readyFullMs() / 1000,
                         o.storedMessages(),
                         o.readyEmptyMs() / 1000),
-            "≤ 2"));
+            RESTART.text()));
     rows.add(new Row("failed requests", o -> Long.toString(o.failures()), "0"));
     return rows;
   }
@@ -205,37 +224,23 @@ final class Report {
       g.drawString(labels[i], x0, bottom + 16);
     }
 
-    String[] ratioLabels = {
-      "produce/status", "consume/status", "batch/raw JDBC", "RSS end/start", "ready full/empty"
-    };
-    double[] goals = {0.6, 0.7, 0.5, 1.2, 2.0};
-    boolean[] atLeast = {true, true, true, false, false};
-    List<Function<Outcome, Double>> ratios =
-        List.of(
-            Outcome::produceRatio,
-            Outcome::consumeRatio,
-            Outcome::batchRatio,
-            Outcome::rssRatio,
-            Outcome::restartRatio);
     int rLeft = 760;
     int rWidth = 400;
     double max = 2.5;
-    for (int i = 0; i < ratioLabels.length; i++) {
+    for (int i = 0; i < GOALS.size(); i++) {
+      Goal goal = GOALS.get(i);
       int y0 = 60 + i * 80;
       g.setColor(Color.BLACK);
-      g.drawString(
-          ratioLabels[i] + (atLeast[i] ? "  (goal ≥ " : "  (goal ≤ ") + goals[i] + ")",
-          rLeft,
-          y0 + 10);
+      g.drawString(goal.label() + "  (goal " + goal.text() + ")", rLeft, y0 + 10);
       for (int k = 0; k < outcomes.size(); k++) {
-        double value = ratios.get(i).apply(outcomes.get(k));
+        double value = goal.ratio().apply(outcomes.get(k));
         int w = (int) (rWidth * Math.min(value, max) / max);
         g.setColor(COLORS[k % COLORS.length]);
         g.fillRect(rLeft, y0 + 16 + k * 20, w, 16);
         g.setColor(Color.BLACK);
         g.drawString(String.format(Locale.ROOT, "%.2f", value), rLeft + w + 4, y0 + 29 + k * 20);
       }
-      int gx = rLeft + (int) (rWidth * goals[i] / max);
+      int gx = rLeft + (int) (rWidth * goal.bound() / max);
       g.setColor(Color.RED);
       g.setStroke(new BasicStroke(2));
       g.drawLine(gx, y0 + 12, gx, y0 + 20 + outcomes.size() * 20);

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 /** Runs wrk (github.com/wg/wrk, Debian package wrk) against one URL and reads its report. */
 final class Wrk {
 
+  private static final System.Logger LOG = System.getLogger(Wrk.class.getName());
+
   /** What one run measured: requests per second, latency percentiles in ms, failed answers. */
   record Result(double requestsPerSecond, double p50, double p99, long requests, long failures) {}
 
@@ -44,8 +46,8 @@ final class Wrk {
     if (installed()) {
       return;
     }
-    System.err.println(
-        "[benchmark] wrk is missing; installing it from Debian's packages (apt-get)");
+    LOG.log(
+        System.Logger.Level.INFO, "wrk is missing; installing it from Debian's packages (apt-get)");
     if (!(apt("install", "-y", "-q", "wrk")
             || (apt("update", "-q") && apt("install", "-y", "-q", "wrk")))
         || !installed()) {

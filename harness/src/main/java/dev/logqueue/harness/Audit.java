@@ -1,9 +1,6 @@
 package dev.logqueue.harness;
 
-import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Wire;
-import jakarta.json.Json;
-import jakarta.json.JsonString;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,7 +55,7 @@ final class Audit {
         reusedIds++;
       }
       ledger.consumerIds.add(reader);
-      logs.put(topic, readAll(wire.http(), topic, reader));
+      logs.put(topic, readAll(wire, topic, reader));
     }
     long probe = wire.registerProducer(topics.get(0));
     if (ledger.producerIds.stream().anyMatch(id -> id >= probe)) {
@@ -108,11 +105,9 @@ final class Audit {
         }
       }
     }
-    Set<String> sent = new HashSet<>();
-    ledger.producers.values().forEach(p -> sent.add("p" + p.id + "-"));
     for (List<String> log : logs.values()) {
       for (String message : log) {
-        if (sent.stream().noneMatch(message::startsWith)) {
+        if (ledger.producers.values().stream().noneMatch(p -> p.owns(message))) {
           phantoms++;
         }
       }
@@ -167,25 +162,13 @@ final class Audit {
         takenUnanswered);
   }
 
-  static List<String> readAll(Http http, String topic, long consumer) {
+  static List<String> readAll(Wire wire, String topic, long consumer) {
     List<String> all = new ArrayList<>();
-    String body =
-        Json.createObjectBuilder()
-            .add("topic", topic)
-            .add("consumer_id", consumer)
-            .add("max", 1000)
-            .build()
-            .toString();
-    while (true) {
-      Http.Reply reply = http.post("consumer/consume", body);
-      if (reply.status() != 200) {
-        throw new IllegalStateException("Reading " + topic + " failed: " + reply);
-      }
-      List<String> page = reply.json().getJsonArray("messages").getValuesAs(JsonString::getString);
-      if (page.isEmpty()) {
-        return all;
-      }
+    for (List<String> page = wire.consume(topic, consumer, 1000);
+        !page.isEmpty();
+        page = wire.consume(topic, consumer, 1000)) {
       all.addAll(page);
     }
+    return all;
   }
 }

@@ -14,6 +14,8 @@ import java.util.Random;
  */
 final class CrashHarness {
 
+  private static final System.Logger LOG = System.getLogger(CrashHarness.class.getName());
+
   static final List<String> TOPICS = List.of("crash-a", "crash-b", "crash-c");
 
   record Cycle(int number, long loadMillis, Audit.Findings findings) {}
@@ -55,9 +57,11 @@ final class CrashHarness {
           broker.kill(); // SIGKILL, at a moment nobody chose
         }
         broker.start();
-        Audit.Findings findings = Audit.run(new Wire(broker.uri()), ledger, TOPICS);
+        Audit.Findings findings = Audit.run(wire, ledger, TOPICS);
         results.add(new Cycle(cycle, loadMillis, findings));
-        Harness.log(String.format(Locale.ROOT, "%s cycle %d: %s", database, cycle, findings));
+        LOG.log(
+            System.Logger.Level.INFO,
+            String.format(Locale.ROOT, "%s cycle %d: %s", database, cycle, findings));
       }
     } finally {
       broker.stop();

@@ -3,7 +3,6 @@ package dev.logqueue.harness;
 import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
 import java.time.Duration;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,9 +98,5 @@ public final class Harness {
       System.exit(1);
     }
     System.out.println("All checks passed.");
-  }
-
-  static void log(String line) {
-    System.out.println("[" + LocalTime.now().withNano(0) + "] " + line);
   }
 }

@@ -27,6 +27,10 @@ final class HostileInput {
 
   /** A request: method, path with query, content type (or null), body (or null). */
   record Request(String method, String path, String contentType, byte[] body) {
+    static Request post(String path, String json) {
+      return new Request("POST", path, "application/json", bytes(json));
+    }
+
     @Override
     public String toString() {
       String shown =
@@ -169,8 +173,8 @@ final class HostileInput {
 
   HostileInput(URI base, long seed) {
     this.base = base;
-    this.http = new Http(base);
     this.wire = new Wire(base);
+    this.http = wire.http();
     this.random = new Random(seed);
   }
 
@@ -265,36 +269,43 @@ final class HostileInput {
     return null;
   }
 
+  /** A valid request of one operation: where it goes and its JSON body. */
+  private record Call(String path, String json) {}
+
+  /** A produce body: the topic (as JSON), the producer, and what follows, e.g. the message. */
+  private static String produce(String topicJson, long producer, String rest) {
+    return "{\"topic\":" + topicJson + ",\"producer_id\":" + producer + "," + rest + "}";
+  }
+
+  /** The JSON object with one more field, first. */
+  private static String withField(String json, String field, String value) {
+    return json.replaceFirst("\\{", "{\"" + field + "\":" + value + ",");
+  }
+
   private List<Request> generate(String topic, long producer, long consumer, int minimum) {
     List<Request> requests = new ArrayList<>();
-    List<String> valid =
+    String topicJson = jsonString(topic);
+    List<Call> valid =
         List.of(
-            "{\"name\":\"" + topic + "-new\"}",
-            "{\"topic\":\"" + topic + "\"}",
-            "{\"topic\":\"" + topic + "\",\"producer_id\":" + producer + ",\"message\":\"hello\"}",
-            "{\"topic\":\""
-                + topic
-                + "\",\"producer_id\":"
-                + producer
-                + ",\"messages\":[\"a\",\"b\"]}",
-            "{\"topic\":\"" + topic + "\",\"consumer_id\":" + consumer + "}",
-            "{\"topic\":\""
-                + topic
-                + "\",\"consumer_id\":"
-                + consumer
-                + ",\"max\":5,\"wait_ms\":0}");
-    String[] paths = {
-      "topics",
-      "producer/register",
-      "producer/produce",
-      "producer/produce",
-      "consumer/consume",
-      "consumer/consume"
-    };
+            new Call("topics", "{\"name\":\"" + topic + "-new\"}"),
+            new Call("producer/register", "{\"topic\":" + topicJson + "}"),
+            new Call("producer/produce", produce(topicJson, producer, "\"message\":\"hello\"")),
+            new Call(
+                "producer/produce", produce(topicJson, producer, "\"messages\":[\"a\",\"b\"]")),
+            new Call(
+                "consumer/consume",
+                "{\"topic\":" + topicJson + ",\"consumer_id\":" + consumer + "}"),
+            new Call(
+                "consumer/consume",
+                "{\"topic\":"
+                    + topicJson
+                    + ",\"consumer_id\":"
+                    + consumer
+                    + ",\"max\":5,\"wait_ms\":0}"));
     // 1. valid bodies, truncated and mutated: malformed JSON
     for (int i = 0; i < 600; i++) {
-      int which = random.nextInt(valid.size());
-      byte[] body = valid.get(which).getBytes(StandardCharsets.UTF_8);
+      Call call = valid.get(random.nextInt(valid.size()));
+      byte[] body = bytes(call.json());
       body =
           switch (random.nextInt(4)) {
             case 0 -> Arrays.copyOf(body, random.nextInt(body.length));
@@ -302,7 +313,7 @@ final class HostileInput {
             case 2 -> mutate(body, (byte) random.nextInt(256));
             default -> concat(body, body);
           };
-      requests.add(new Request("POST", paths[which], "application/json", body));
+      requests.add(new Request("POST", call.path(), "application/json", body));
     }
     // 2. every field of every operation, with every odd value: wrong types, odd ids
     String[] fields = {
@@ -317,47 +328,26 @@ final class HostileInput {
       "max",
       "wait_ms"
     };
-    for (int which = 0; which < valid.size(); which++) {
+    for (Call call : valid) {
       for (String field : fields) {
         for (String value : ODD_VALUES) {
-          String json = valid.get(which).replaceFirst("\\{", "{\"" + field + "\":" + value + ",");
           requests.add(
               new Request(
                   random.nextBoolean() ? "POST" : "GET",
-                  paths[which],
+                  call.path(),
                   "application/json",
-                  bytes(json)));
+                  bytes(withField(call.json(), field, value))));
         }
       }
     }
     // 3. topic names with paths, SQL, control characters, everywhere a topic goes
     for (String name : TOPIC_NAMES) {
       String quoted = jsonString(name);
+      requests.add(Request.post("topics", "{\"name\":" + quoted + "}"));
+      requests.add(Request.post("producer/register", "{\"topic\":" + quoted + "}"));
+      requests.add(Request.post("consumer/register", "{\"topic_name\":" + quoted + "}"));
       requests.add(
-          new Request("POST", "topics", "application/json", bytes("{\"name\":" + quoted + "}")));
-      requests.add(
-          new Request(
-              "POST",
-              "producer/register",
-              "application/json",
-              bytes("{\"topic\":" + quoted + "}")));
-      requests.add(
-          new Request(
-              "POST",
-              "consumer/register",
-              "application/json",
-              bytes("{\"topic_name\":" + quoted + "}")));
-      requests.add(
-          new Request(
-              "POST",
-              "producer/produce",
-              "application/json",
-              bytes(
-                  "{\"topic\":"
-                      + quoted
-                      + ",\"producer_id\":"
-                      + producer
-                      + ",\"message\":\"m\"}")));
+          Request.post("producer/produce", produce(quoted, producer, "\"message\":\"m\"")));
       requests.add(
           new Request(
               "GET", "size?topic=" + urlEncode(name) + "&consumer_id=" + consumer, null, null));
@@ -375,17 +365,17 @@ final class HostileInput {
         byte[] body =
             method.equals("GET") || method.equals("HEAD") || random.nextBoolean()
                 ? null
-                : bytes(valid.get(random.nextInt(valid.size())));
+                : bytes(valid.get(random.nextInt(valid.size())).json());
         requests.add(new Request(method, path, type, body));
       }
     }
     for (String type : CONTENT_TYPES) {
-      for (int which = 0; which < valid.size(); which++) {
-        requests.add(new Request("POST", paths[which], type, bytes(valid.get(which))));
+      for (Call call : valid) {
+        requests.add(new Request("POST", call.path(), type, bytes(call.json())));
       }
     }
     // 5. empty bodies, bodies that are not objects, duplicate and unknown fields
-    for (String path : paths) {
+    for (Call call : valid) {
       for (String body :
           new String[] {
             "",
@@ -402,7 +392,7 @@ final class HostileInput {
                 + consumer
                 + ",\"extra\":{\"deep\":[1]}}"
           }) {
-        requests.add(new Request("POST", path, "application/json", bytes(body)));
+        requests.add(Request.post(call.path(), body));
       }
     }
     // 6. invalid UTF-8 inside strings
@@ -414,59 +404,44 @@ final class HostileInput {
       {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}
     };
     for (byte[] bad : invalid) {
-      for (int which = 0; which < valid.size(); which++) {
-        byte[] body = bytes(valid.get(which));
-        int quote = valid.get(which).indexOf('"', 2);
+      for (Call call : valid) {
+        int quote = call.json().indexOf('"', 2);
         requests.add(
-            new Request("POST", paths[which], "application/json", insert(body, quote + 1, bad)));
+            new Request(
+                "POST",
+                call.path(),
+                "application/json",
+                insert(bytes(call.json()), quote + 1, bad)));
       }
     }
     // 7. deep nesting and large bodies
     for (int depth : new int[] {65, 1_000, 100_000}) {
       requests.add(
-          new Request(
-              "POST",
+          Request.post(
               "producer/produce",
-              "application/json",
-              bytes(
-                  "{\"topic\":\""
-                      + topic
-                      + "\",\"x\":"
-                      + "[".repeat(depth)
-                      + "]".repeat(depth)
-                      + "}")));
-      requests.add(new Request("POST", "topics", "application/json", bytes("[".repeat(depth))));
+              "{\"topic\":" + topicJson + ",\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}"));
+      requests.add(Request.post("topics", "[".repeat(depth)));
     }
     requests.add(
-        new Request(
-            "POST",
+        Request.post(
             "producer/produce",
-            "application/json",
-            bytes(
-                "{\"topic\":\""
-                    + topic
-                    + "\",\"producer_id\":"
-                    + producer
-                    + ",\"message\":\""
-                    + "x".repeat(1024 * 1024 + 1)
-                    + "\"}")));
+            produce(topicJson, producer, "\"message\":\"" + "x".repeat(1024 * 1024 + 1) + "\"")));
     requests.add(
         new Request("POST", "producer/produce", "application/json", new byte[9 * 1024 * 1024]));
     requests.add(new Request("POST", "topics", "text/plain", bytes("x".repeat(64 * 1024))));
     // 8. top up with random mixtures until the minimum
     while (requests.size() < minimum) {
-      int which = random.nextInt(valid.size());
+      Call call = valid.get(random.nextInt(valid.size()));
       String field = fields[random.nextInt(fields.length)];
       String value = ODD_VALUES[random.nextInt(ODD_VALUES.length)];
-      String json = valid.get(which).replaceFirst("\\{", "{\"" + field + "\":" + value + ",");
-      byte[] body = bytes(json);
+      byte[] body = bytes(withField(call.json(), field, value));
       if (random.nextBoolean()) {
         body = mutate(body, (byte) random.nextInt(256));
       }
       requests.add(
           new Request(
               METHODS[random.nextInt(3)],
-              paths[which],
+              call.path(),
               CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)],
               body));
     }

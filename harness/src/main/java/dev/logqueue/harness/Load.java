@@ -3,11 +3,9 @@ package dev.logqueue.harness;
 import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Http.Reply;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonString;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -26,7 +24,6 @@ final class Load implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final BiConsumer<Reply, Long> watch;
   private volatile boolean running = true;
-  final AtomicInteger refused = new AtomicInteger();
   final AtomicInteger connectionFailures = new AtomicInteger();
 
   /**
@@ -56,13 +53,7 @@ final class Load implements AutoCloseable {
 
   private Reply send(String path, String body) {
     long started = System.nanoTime();
-    Reply reply =
-        http.send(
-            "POST",
-            path,
-            body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "application/json",
-            Duration.ofSeconds(60));
+    Reply reply = http.post(path, body);
     if (watch != null) {
       watch.accept(reply, (System.nanoTime() - started) / 1_000_000);
     }
@@ -76,33 +67,21 @@ final class Load implements AutoCloseable {
       for (int i = 0; i < count; i++) {
         messages.add(producer.next());
       }
-      String body;
-      if (count == 1) {
-        body =
-            Json.createObjectBuilder()
-                .add("topic", producer.topic)
-                .add("producer_id", producer.id)
-                .add("message", messages.get(0))
-                .build()
-                .toString();
-      } else {
-        JsonArrayBuilder array = Json.createArrayBuilder();
-        messages.forEach(array::add);
-        body =
-            Json.createObjectBuilder()
-                .add("topic", producer.topic)
-                .add("producer_id", producer.id)
-                .add("messages", array)
-                .build()
-                .toString();
-      }
+      String body =
+          Http.json(
+                  "topic",
+                  producer.topic,
+                  "producer_id",
+                  producer.id,
+                  count == 1 ? "message" : "messages",
+                  count == 1 ? messages.get(0) : Json.createArrayBuilder(messages).build())
+              .toString();
       try {
         Reply reply = send("producer/produce", body);
         if (reply.isSuccess()) {
           producer.acknowledged.addAll(messages);
         } else {
           producer.unsure.addAll(messages);
-          refused.incrementAndGet();
           pause(random);
         }
       } catch (UncheckedIOException | IllegalStateException e) {
@@ -139,7 +118,6 @@ final class Load implements AutoCloseable {
         } else {
           // refused (503): nothing should have moved, but a commit whose answer was lost may have
           consumer.takenUnanswered.addAndGet(Math.max(1, max));
-          refused.incrementAndGet();
           pause(random);
         }
       } catch (UncheckedIOException | IllegalStateException e) {

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OutageDrill {
 
+  private static final System.Logger LOG = System.getLogger(OutageDrill.class.getName());
+
   static final List<String> TOPICS = List.of("outage-a", "outage-b");
 
   /** What the drill saw. */
@@ -97,7 +99,7 @@ final class OutageDrill {
 
   private Result drill(Postgres postgres, Broker broker) throws InterruptedException {
     Wire wire = new Wire(broker.uri());
-    Http server = new Http(broker.uri());
+    Http server = wire.http();
     Ledger ledger = new Ledger();
     for (String topic : TOPICS) {
       for (int i = 0; i < 3; i++) {
@@ -128,7 +130,7 @@ final class OutageDrill {
                       && reply.headers().firstValue("Retry-After").isPresent();
               if (retryLater) {
                 unavailable.incrementAndGet();
-              } else if (reply.status() >= 500 || reply.status() == 0) {
+              } else if (reply.status() >= 500) {
                 other.incrementAndGet();
                 if (examples.size() < 5) {
                   examples.add(reply.toString());
@@ -162,12 +164,12 @@ final class OutageDrill {
             });
     monitor.start();
 
-    Harness.log("stopping PostgreSQL for " + outage.toSeconds() + " s");
+    LOG.log(System.Logger.Level.INFO, "stopping PostgreSQL for " + outage.toSeconds() + " s");
     down.set(true);
     postgres.stop();
     Thread.sleep(outage.toMillis());
     postgres.restart();
-    Harness.log("PostgreSQL is back");
+    LOG.log(System.Logger.Level.INFO, "PostgreSQL is back");
     long back = System.nanoTime();
     long recovered = -1;
     while (System.nanoTime() - back < Duration.ofMinutes(2).toNanos()) {

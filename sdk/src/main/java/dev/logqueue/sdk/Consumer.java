@@ -151,11 +151,15 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
     if (topics.isEmpty()) {
       throw new IllegalStateException("The consumer reads no topic");
     }
-    // what is there now, topic by topic; then wait on each in turn
-    for (int i = 0; i < topics.size() && !stopped; i++) {
-      List<Message> taken = take(topics, max, Duration.ZERO);
-      if (!taken.isEmpty()) {
-        return taken;
+    // with several topics, what is there now, topic by topic, so that waiting on an empty one
+    // does not hold back another; then wait on each in turn (a lone topic's wait answers at once
+    // when there is something, so it needs no look first unless nothing is to be waited for)
+    if (topics.size() > 1 || timeout.toMillis() == 0) {
+      for (int i = 0; i < topics.size() && !stopped; i++) {
+        List<Message> taken = take(topics, max, Duration.ZERO);
+        if (!taken.isEmpty()) {
+          return taken;
+        }
       }
     }
     Duration longest = topics.size() == 1 ? LONGEST_WAIT : LONGEST_WAIT_PER_TOPIC;

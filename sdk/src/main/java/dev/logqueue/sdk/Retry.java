@@ -43,9 +43,8 @@ public record Retry(int attempts, Duration initialBackoff, Duration maxBackoff) 
       try {
         return call.get();
       } catch (RuntimeException e) {
-        RuntimeException failure = translate(what, e);
         if (attempt >= attempts || !isRetryable(e, idempotent)) {
-          throw failure;
+          throw translate(what, e);
         }
         sleep(backoff(attempt));
       }
@@ -99,6 +98,9 @@ public record Retry(int attempts, Duration initialBackoff, Duration maxBackoff) 
   }
 
   static boolean isRetryable(RuntimeException e, boolean idempotent) {
+    if (e instanceof ProcessingException && e.getCause() instanceof LogQueueException refusal) {
+      e = refusal; // the broker's answer, wrapped by the client on its way: judged as translated
+    }
     if (e instanceof BrokerUnavailableException) {
       return true;
     }

@@ -203,14 +203,6 @@ public final class Broker implements AutoCloseable {
     return process.pid();
   }
 
-  public Database database() {
-    return database;
-  }
-
-  public Path dataDirectory() {
-    return dataDirectory;
-  }
-
   public boolean isAlive() {
     return process != null && process.isAlive();
   }

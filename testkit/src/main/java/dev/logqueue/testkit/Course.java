@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The original end-to-end test (course-5p3c): five producers' log files, each line sent to the
@@ -44,10 +45,16 @@ public final class Course {
     }
   }
 
+  private static final Map<String, List<Line>> LINES = new ConcurrentHashMap<>();
+
   private Course() {}
 
-  /** The lines of a producer's file, in order. */
+  /** The lines of a producer's file, in order (read once). */
   public static List<Line> lines(String producer) {
+    return LINES.computeIfAbsent(producer, Course::read);
+  }
+
+  private static List<Line> read(String producer) {
     String file = "course-5p3c/producer_" + producer.substring(1) + ".txt";
     try (InputStream in = Course.class.getClassLoader().getResourceAsStream(file)) {
       if (in == null) {
@@ -63,7 +70,7 @@ public final class Course {
           lines.add(new Line(producer, number, text, columns[columns.length - 1].strip()));
         }
       }
-      return lines;
+      return List.copyOf(lines);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -89,6 +96,11 @@ public final class Course {
     return sent;
   }
 
+  /** How many messages are sent to a topic, by all its producers. */
+  public static int count(String topic) {
+    return sentTo(topic).values().stream().mapToInt(List::size).sum();
+  }
+
   /**
    * Checks what the consumers received, by consumer and topic: each got every message of its topics
    * once, each producer's messages in the producer's order, and all consumers of a topic the same
@@ -103,7 +115,7 @@ public final class Course {
         List<String> got =
             received.getOrDefault(consumer.getKey(), Map.of()).getOrDefault(topic, List.of());
         Map<String, List<String>> sent = sentTo(topic);
-        int expected = sent.values().stream().mapToInt(List::size).sum();
+        int expected = count(topic);
         String who = consumer.getKey() + " on " + topic;
         check(got.size() == expected, who + " got " + got.size() + " messages, not " + expected);
         check(new HashSet<>(got).size() == got.size(), who + " got a message twice");

@@ -82,7 +82,7 @@ public final class Postgres implements AutoCloseable {
   /** A new, empty database; its name. */
   public String createDatabase() {
     String name = "logqueue_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-    execute("CREATE DATABASE " + name);
+    createDatabase(name);
     return name;
   }
 

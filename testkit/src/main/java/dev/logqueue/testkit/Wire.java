@@ -36,10 +36,11 @@ public final class Wire {
   }
 
   private static JsonObject success(Reply reply) {
-    if (!reply.isSuccess()) {
+    JsonObject body = reply.status() == 200 ? reply.json() : null;
+    if (body == null || !"success".equals(body.getString("status", null))) {
       throw new AssertionError("Expected success, got " + reply);
     }
-    return reply.json();
+    return body;
   }
 
   public void createTopic(String topic) {
@@ -80,6 +81,17 @@ public final class Wire {
       throw new AssertionError("message and log_message differ: " + reply);
     }
     return Optional.of(body.getString("message"));
+  }
+
+  /**
+   * Up to {@code max} of the consumer's next messages (a batch consume); empty when none is left.
+   */
+  public List<String> consume(String topic, long consumer, int max) {
+    return success(
+            http.post(
+                "consumer/consume", Http.json("topic", topic, "consumer_id", consumer, "max", max)))
+        .getJsonArray("messages")
+        .getValuesAs(JsonString::getString);
   }
 
   public long size(String topic, long consumer) {

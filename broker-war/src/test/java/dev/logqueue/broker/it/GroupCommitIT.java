@@ -10,7 +10,6 @@ import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Http.Reply;
 import dev.logqueue.testkit.Wire;
 import jakarta.json.Json;
-import jakarta.json.JsonString;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,9 +116,9 @@ class GroupCommitIT {
     wire = new Wire(broker.uri());
     long reader = wire.registerConsumer(topic);
     List<String> stored = new ArrayList<>();
-    for (List<String> page = take(wire, topic, reader);
+    for (List<String> page = wire.consume(topic, reader, 1000);
         !page.isEmpty();
-        page = take(wire, topic, reader)) {
+        page = wire.consume(topic, reader, 1000)) {
       stored.addAll(page);
     }
     assertEquals(stored.size(), stored.stream().distinct().count(), "nothing twice");
@@ -132,12 +131,5 @@ class GroupCommitIT {
       assertEquals(acked, fromProducer.subList(0, acked.size()), "acknowledged, in order, first");
       assertTrue(fromProducer.size() - acked.size() <= 20, "at most the one request in flight");
     }
-  }
-
-  static List<String> take(Wire wire, String topic, long consumer) {
-    Reply reply =
-        wire.http()
-            .post("consumer/consume", json("topic", topic, "consumer_id", consumer, "max", 1000));
-    return reply.json().getJsonArray("messages").getValuesAs(JsonString::getString);
   }
 }

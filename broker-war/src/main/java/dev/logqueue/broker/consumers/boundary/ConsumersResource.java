@@ -63,7 +63,7 @@ public class ConsumersResource {
         taken,
         wait,
         messages ->
-            max.isPresent() ? Replies.messages(messages) : Replies.message(messages.get(0)));
+            max.isPresent() ? Replies.ok("messages", messages) : Replies.message(messages.get(0)));
   }
 
   @POST

@@ -24,7 +24,7 @@ public class SizeResource {
   public Response size(@Context ContainerRequestContext context) {
     JsonRequest request = JsonRequest.of(context);
     long size = queue.size(request.topic(), request.consumerId());
-    return Replies.ok(Replies.success().add("size", size));
+    return Replies.ok("size", size);
   }
 
   @POST

@@ -41,7 +41,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
       return fromJaxRs(web);
     }
     LOG.log(Level.ERROR, "Unexpected failure", thrown);
-    return failure(ErrorCode.INTERNAL_ERROR, "The broker failed to handle the request").build();
+    return failure(ErrorCode.INTERNAL_ERROR, generic(ErrorCode.INTERNAL_ERROR)).build();
   }
 
   private Response fromJaxRs(WebApplicationException web) {
@@ -58,13 +58,40 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
               .header(HttpHeaders.ALLOW, original.getHeaderString(HttpHeaders.ALLOW))
               .build();
       default -> {
-        if (status >= 500) {
+        ErrorCode error = errorFor(status);
+        if (error == ErrorCode.INTERNAL_ERROR) {
           LOG.log(Level.ERROR, "Unexpected failure", web);
-          yield failure(ErrorCode.INTERNAL_ERROR, "The broker failed to handle the request")
-              .build();
+          yield failure(error, generic(error)).build();
         }
-        yield failure(ErrorCode.BAD_REQUEST, "Bad request").status(status).build();
+        yield failure(error, generic(error)).status(status).build();
       }
+    };
+  }
+
+  /**
+   * The error code for an HTTP failure status that the broker's own rules did not choose (the
+   * container's or JAX-RS's): the codes the contract has for it, else bad_request or
+   * internal_error.
+   */
+  static ErrorCode errorFor(int status) {
+    return switch (status) {
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 413 -> ErrorCode.MESSAGE_TOO_LARGE;
+      case 503 -> ErrorCode.UNAVAILABLE;
+      default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
+    };
+  }
+
+  /** The message for a failure that has no more particular one. */
+  static String generic(ErrorCode error) {
+    return switch (error) {
+      case NOT_FOUND -> "No such path";
+      case METHOD_NOT_ALLOWED -> "Method not allowed";
+      case MESSAGE_TOO_LARGE -> "The request is too large";
+      case UNAVAILABLE -> "The broker is unavailable; try again";
+      case INTERNAL_ERROR -> "The broker failed to handle the request";
+      default -> "Bad request: the broker could not read it";
     };
   }
 
@@ -77,13 +104,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
     Response.ResponseBuilder response =
         Response.status(status(error))
             .type(MediaType.APPLICATION_JSON_TYPE)
-            .entity(
-                Replies.JSON
-                    .createObjectBuilder()
-                    .add("status", "failure")
-                    .add("message", message == null ? error.code() : message)
-                    .add("error", error.code())
-                    .build());
+            .entity(JsonText.failure(error, message));
     if (error == ErrorCode.UNAVAILABLE) {
       response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A request's fields: from its JSON body and, where the contract allows it, its query string. It
@@ -99,10 +100,10 @@ public final class JsonRequest {
    * messages} array of strings, never both.
    */
   public List<String> messages() {
-    JsonValue batch = body.get("messages");
-    if (batch == null || batch.getValueType() == JsonValue.ValueType.NULL) {
+    if (!isBatch()) {
       return List.of(message());
     }
+    JsonValue batch = body.get("messages");
     for (String single : MESSAGE) {
       if (body.containsKey(single)) {
         throw LogQueueException.badRequest("Send 'messages' or '" + single + "', not both");
@@ -129,27 +130,36 @@ public final class JsonRequest {
 
   /** An optional integer field within bounds: a JSON integer, or a string of digits. */
   public Optional<Integer> integer(String name, int min, int max) {
-    String fromQuery = query.getFirst(name);
-    JsonValue value = fromQuery != null ? Replies.JSON.createValue(fromQuery) : body.get(name);
-    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+    Long number = wholeNumber(name, () -> outOfRange(name, min, max));
+    if (number == null) {
       return Optional.empty();
-    }
-    long number;
-    try {
-      if (value instanceof JsonNumber json) {
-        number = json.bigDecimalValue().longValueExact();
-      } else if (value instanceof JsonString string && isDigits(string.getString())) {
-        number = Long.parseLong(string.getString());
-      } else {
-        throw outOfRange(name, min, max);
-      }
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw outOfRange(name, min, max);
     }
     if (number < min || number > max) {
       throw outOfRange(name, min, max);
     }
-    return Optional.of((int) number);
+    return Optional.of(number.intValue());
+  }
+
+  /**
+   * A whole-number field from the query string or the body, null if absent: a JSON integer, or a
+   * string of digits ("7" is 7); anything else is refused with {@code invalid}.
+   */
+  private Long wholeNumber(String name, Supplier<LogQueueException> invalid) {
+    String fromQuery = query.getFirst(name);
+    JsonValue value = fromQuery != null ? Replies.JSON.createValue(fromQuery) : body.get(name);
+    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+      return null;
+    }
+    try {
+      if (value instanceof JsonNumber number) {
+        return number.bigDecimalValue().longValueExact();
+      } else if (value instanceof JsonString string && isDigits(string.getString())) {
+        return Long.parseLong(string.getString());
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw invalid.get();
+    }
+    throw invalid.get();
   }
 
   private static LogQueueException outOfRange(String name, int min, int max) {
@@ -245,22 +255,9 @@ public final class JsonRequest {
 
   /** A positive integer: a JSON integer, or a string of digits ("7" is 7). */
   private long positive(String name) {
-    String fromQuery = query.getFirst(name);
-    JsonValue value = fromQuery != null ? Replies.JSON.createValue(fromQuery) : body.get(name);
-    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+    Long id = wholeNumber(name, () -> notPositive(name));
+    if (id == null) {
       throw missing(name);
-    }
-    long id;
-    try {
-      if (value instanceof JsonNumber number) {
-        id = number.bigDecimalValue().longValueExact();
-      } else if (value instanceof JsonString string && isDigits(string.getString())) {
-        id = Long.parseLong(string.getString());
-      } else {
-        throw notPositive(name);
-      }
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw notPositive(name);
     }
     if (id < 1) {
       throw notPositive(name);

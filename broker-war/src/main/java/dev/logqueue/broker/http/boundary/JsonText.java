@@ -1,17 +1,36 @@
 package dev.logqueue.broker.http.boundary;
 
+import dev.logqueue.broker.queue.entity.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes the few answer bodies of the hot path (produce, consume) straight to UTF-8 JSON text:
- * cheaper per request than building a JSON-P object for a provider to serialize.
+ * Writes the broker's answer bodies (all of them flat objects of strings, numbers and string
+ * arrays) straight to UTF-8 JSON text: cheaper per request than building a JSON-P object for a
+ * provider to serialize.
  */
 final class JsonText {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private final StringBuilder json = new StringBuilder(64).append("{\"status\":\"success\"");
+  private final StringBuilder json;
+
+  /** {@code {"status":"success", ...}} */
+  JsonText() {
+    this("success");
+  }
+
+  private JsonText(String status) {
+    json = new StringBuilder(64).append("{\"status\":\"").append(status).append('"');
+  }
+
+  /** The contract's failure body: {@code {"status":"failure","message":M,"error":E}}. */
+  static byte[] failure(ErrorCode error, String message) {
+    return new JsonText("failure")
+        .string("message", message == null ? error.code() : message)
+        .string("error", error.code())
+        .toBytes();
+  }
 
   /** Adds {@code ,"name":"value"} with the value escaped. */
   JsonText string(String name, String value) {

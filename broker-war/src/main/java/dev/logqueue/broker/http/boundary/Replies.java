@@ -1,8 +1,6 @@
 package dev.logqueue.broker.http.boundary;
 
 import dev.logqueue.broker.queue.entity.LogQueueException;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
@@ -38,31 +36,23 @@ public final class Replies {
     return ok(new JsonText().number(name, number));
   }
 
+  /** {@code {"status":"success","name":"text"}} */
+  public static Response ok(String name, String text) {
+    return ok(new JsonText().string(name, text));
+  }
+
+  /** {@code {"status":"success","name":["text", ...]}} */
+  public static Response ok(String name, List<String> texts) {
+    return ok(new JsonText().strings(name, texts));
+  }
+
   /** {@code {"status":"success","message":M,"log_message":M}}: a v1 consume's answer. */
   public static Response message(String message) {
     return ok(new JsonText().string("message", message).string("log_message", message));
   }
 
-  /** {@code {"status":"success","messages":[...]}}: a batch consume's answer. */
-  public static Response messages(List<String> messages) {
-    return ok(new JsonText().strings("messages", messages));
-  }
-
   private static Response ok(JsonText body) {
     return Response.ok(body.toBytes(), MediaType.APPLICATION_JSON_TYPE).build();
-  }
-
-  /** A success body to add fields to. */
-  public static JsonObjectBuilder success() {
-    return JSON.createObjectBuilder().add("status", "success");
-  }
-
-  public static Response ok(JsonObjectBuilder body) {
-    return ok(body.build());
-  }
-
-  private static Response ok(JsonObject body) {
-    return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   /**

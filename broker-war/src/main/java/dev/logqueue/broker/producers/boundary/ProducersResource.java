@@ -45,7 +45,6 @@ public class ProducersResource {
     Replies.answer(
         async,
         queue.produce(topic, producer, messages),
-        offset ->
-            batch ? Replies.ok(Replies.success().add("appended", messages.size())) : Replies.ok());
+        offset -> batch ? Replies.ok("appended", messages.size()) : Replies.ok());
   }
 }

@@ -206,7 +206,9 @@ final class Committer implements Runnable {
       }
     }
     complete(answered);
-    wake(batch.appendedTopics());
+    if (!waiting.isEmpty()) {
+      wake(batch.appendedTopics());
+    }
   }
 
   /**
@@ -243,7 +245,7 @@ final class Committer implements Runnable {
 
   /** What waited on the topics a commit appended to is applied again in the next batch. */
   private void wake(List<TopicName> topics) {
-    long deadline = System.nanoTime() + settings.commitTimeout().toNanos();
+    long deadline = settings.commitDeadline();
     for (TopicName topic : topics) {
       List<Command.Consume> parked = waiting.remove(topic);
       if (parked != null) {

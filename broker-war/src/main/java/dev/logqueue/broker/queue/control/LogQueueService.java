@@ -136,22 +136,24 @@ public class LogQueueService {
   }
 
   public long topicCount() {
-    return committedState().map(state -> (long) state.topicNames().size()).orElse(0L);
+    return committedState().map(state -> (long) state.topicCount()).orElse(0L);
   }
 
+  /** The committed state for the gauges, none while there is none (starting, or rebuilding). */
   private Optional<QueueState> committedState() {
     Committer current = committer;
-    return current != null && current.isAvailable()
-        ? Optional.of(current.state())
-        : Optional.empty();
-  }
-
-  public QueueSettings settings() {
-    return settings;
+    if (current == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(current.state());
+    } catch (LogQueueException unavailable) {
+      return Optional.empty();
+    }
   }
 
   public CompletableFuture<Void> createTopic(TopicName name) {
-    return committer().submit(new CreateTopic(name, deadline()));
+    return committer().submit(new CreateTopic(name, settings.commitDeadline()));
   }
 
   /** Topic names in creation order. */
@@ -161,12 +163,12 @@ public class LogQueueService {
 
   /** Registers a producer for a topic, creating the topic if it does not exist. */
   public CompletableFuture<ProducerId> registerProducer(TopicName topic) {
-    return committer().submit(new RegisterProducer(topic, deadline()));
+    return committer().submit(new RegisterProducer(topic, settings.commitDeadline()));
   }
 
   /** Registers a consumer for an existing topic; it starts at offset 0, the whole history. */
   public CompletableFuture<ConsumerId> registerConsumer(TopicName topic) {
-    return committer().submit(new RegisterConsumer(topic, deadline()));
+    return committer().submit(new RegisterConsumer(topic, settings.commitDeadline()));
   }
 
   /**
@@ -194,7 +196,8 @@ public class LogQueueService {
     }
     Committer current = committer();
     current.state().producerTopic(topic, producer);
-    return current.submit(new Append(topic, producer, List.copyOf(texts), deadline()));
+    return current.submit(
+        new Append(topic, producer, List.copyOf(texts), settings.commitDeadline()));
   }
 
   /**
@@ -228,7 +231,12 @@ public class LogQueueService {
     }
     return current.submit(
         new Consume(
-            topic, consumer, max, emptyIsRefusal, System.nanoTime() + wait.toNanos(), deadline()));
+            topic,
+            consumer,
+            max,
+            emptyIsRefusal,
+            System.nanoTime() + wait.toNanos(),
+            settings.commitDeadline()));
   }
 
   /** How many messages the consumer has not read yet. */
@@ -256,10 +264,6 @@ public class LogQueueService {
       throw LogQueueException.messageTooLarge(bytes, settings.maxMessageBytes());
     }
     return bytes;
-  }
-
-  private long deadline() {
-    return System.nanoTime() + settings.commitTimeout().toNanos();
   }
 
   private Committer committer() {

@@ -30,6 +30,11 @@ public record QueueSettings(
 
   public static final long MIB = 1024L * 1024L;
 
+  /** When a request submitted now must be committed by, in {@link System#nanoTime()} terms. */
+  public long commitDeadline() {
+    return System.nanoTime() + commitTimeout.toNanos();
+  }
+
   /** These settings with another message limit. */
   public QueueSettings withMaxMessageBytes(long bytes) {
     return new QueueSettings(

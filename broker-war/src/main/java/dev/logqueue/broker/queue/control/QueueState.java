@@ -107,6 +107,10 @@ final class QueueState {
   }
 
   /** Topics in the order they were created. */
+  int topicCount() {
+    return topicsInOrder.size();
+  }
+
   List<TopicName> topicNames() {
     return topicsInOrder.stream().map(TopicLog::name).toList();
   }

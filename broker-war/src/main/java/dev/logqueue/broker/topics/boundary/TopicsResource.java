@@ -6,7 +6,6 @@ import dev.logqueue.broker.queue.control.LogQueueService;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -28,16 +27,12 @@ public class TopicsResource {
     Replies.answer(
         async,
         queue.createTopic(name),
-        created ->
-            Replies.ok(
-                Replies.success().add("message", "Topic '" + name + "' created successfully")));
+        created -> Replies.ok("message", "Topic '" + name + "' created successfully"));
   }
 
   /** Topic names in creation order. */
   @GET
   public Response list() {
-    JsonArrayBuilder names = Replies.JSON.createArrayBuilder();
-    queue.topics().forEach(name -> names.add(name.value()));
-    return Replies.ok(Replies.success().add("topics", names));
+    return Replies.ok("topics", queue.topics().stream().map(TopicName::value).toList());
   }
 }

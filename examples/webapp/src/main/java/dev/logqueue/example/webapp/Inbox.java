@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * This application's one consumer (injected, configured by logqueue.consumer.topics). A consumer is
@@ -22,11 +21,11 @@ public class Inbox {
   public synchronized List<Message> take(int max) {
     List<Message> taken = new ArrayList<>();
     while (taken.size() < max) {
-      Optional<Message> message = consumer.poll(Duration.ZERO);
-      if (message.isEmpty()) {
+      List<Message> batch = consumer.pollBatch(Duration.ZERO, Math.min(max - taken.size(), 1000));
+      if (batch.isEmpty()) {
         break;
       }
-      taken.add(message.get());
+      taken.addAll(batch);
     }
     return taken;
   }
