@@ -6,8 +6,6 @@ import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
@@ -24,11 +22,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -45,10 +42,10 @@ public final class JsonRequest {
   private static final String[] NEW_TOPIC = {"name", "topic_name"};
   private static final String[] MESSAGE = {"message", "log_message"};
 
-  private final JsonObject body;
+  private final Map<String, JsonValue> body;
   private final MultivaluedMap<String, String> query;
 
-  private JsonRequest(JsonObject body, MultivaluedMap<String, String> query) {
+  private JsonRequest(Map<String, JsonValue> body, MultivaluedMap<String, String> query) {
     this.body = body;
     this.query = query;
   }
@@ -167,9 +164,10 @@ public final class JsonRequest {
         "Field '" + name + "' must be an integer from " + min + " to " + max);
   }
 
-  private static JsonObject parse(byte[] body) {
+  /** The body's fields, by name; each name once. */
+  private static Map<String, JsonValue> parse(byte[] body) {
     if (body == null || body.length == 0) {
-      return JsonValue.EMPTY_JSON_OBJECT;
+      return Map.of();
     }
     CharBuffer chars;
     try {
@@ -187,20 +185,19 @@ public final class JsonRequest {
       if (parser.next() != JsonParser.Event.START_OBJECT) {
         throw LogQueueException.badRequest("The body must be a JSON object");
       }
-      JsonObjectBuilder fields = Replies.JSON.createObjectBuilder();
-      Set<String> names = new HashSet<>();
+      Map<String, JsonValue> fields = new HashMap<>();
       while (parser.next() == JsonParser.Event.KEY_NAME) {
         String name = parser.getString();
-        if (!names.add(name)) {
+        if (fields.containsKey(name)) {
           throw LogQueueException.badRequest("Field '" + name + "' is given twice");
         }
         parser.next();
-        fields.add(name, parser.getValue());
+        fields.put(name, parser.getValue());
       }
       if (parser.hasNext()) {
         throw LogQueueException.badRequest("The body holds more than one JSON value");
       }
-      return fields.build();
+      return fields;
     } catch (JsonParsingException e) {
       throw LogQueueException.badRequest(
           "The body is not valid JSON (at line "
