@@ -9,8 +9,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
@@ -25,18 +29,25 @@ public class LogQueueClient implements AutoCloseable {
   /** Longer than the broker's longest wait for a message (30 s). */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(40);
 
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
+
   protected final LogQueueApi api;
   protected final Retry retry;
   private final boolean ownsApi;
+
+  /** The threads of asynchronous calls, when this client made its REST client; else null. */
+  private final ExecutorService asyncCalls;
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Connects to the broker of the builder, or uses the REST client given to it. */
   protected LogQueueClient(Builder<?, ?> builder) {
     this.ownsApi = builder.api == null;
+    this.asyncCalls = ownsApi ? asyncCallThreads() : null;
     this.api =
         builder.api != null
             ? builder.api
-            : connect(builder.broker, builder.connectTimeout, builder.readTimeout);
+            : connect(builder.broker, builder.connectTimeout, builder.readTimeout, asyncCalls);
     this.retry = builder.retry;
   }
 
@@ -45,19 +56,43 @@ public class LogQueueClient implements AutoCloseable {
     this.api = null;
     this.retry = null;
     this.ownsApi = false;
+    this.asyncCalls = null;
   }
 
   /**
    * A typed REST client for a broker, from whatever MicroProfile Rest Client implementation is on
-   * the class path (logqueue-sdk-standalone brings one).
+   * the class path (logqueue-sdk-standalone brings one). Its asynchronous calls run on daemon
+   * threads that end a minute after the last call, so they never keep a JVM from exiting.
    */
   public static LogQueueApi connect(URI broker, Duration connectTimeout, Duration readTimeout) {
+    return connect(broker, connectTimeout, readTimeout, asyncCallThreads());
+  }
+
+  /**
+   * The REST client's own default for asynchronous calls is a pool of non-daemon threads that
+   * outlive close() by a minute and hold the JVM open: give it daemon threads, ended on close().
+   */
+  private static ExecutorService asyncCallThreads() {
+    String prefix = "logqueue-client-" + CLIENTS.incrementAndGet() + "-";
+    AtomicInteger count = new AtomicInteger();
+    ThreadFactory daemons =
+        task -> {
+          Thread thread = new Thread(task, prefix + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        };
+    return Executors.newCachedThreadPool(daemons);
+  }
+
+  private static LogQueueApi connect(
+      URI broker, Duration connectTimeout, Duration readTimeout, ExecutorService asyncCalls) {
     Objects.requireNonNull(broker, "the broker's URL");
     try {
       return RestClientBuilder.newBuilder()
           .baseUri(broker)
           .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
           .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          .executorService(asyncCalls)
           .build(LogQueueApi.class);
     } catch (IllegalStateException | ServiceConfigurationError e) {
       throw new IllegalStateException(
@@ -94,6 +129,7 @@ public class LogQueueClient implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true) && ownsApi) {
       api.close();
+      asyncCalls.shutdown();
     }
   }
 

@@ -77,27 +77,6 @@ class SdkIT {
     return name + "-" + TOPICS.incrementAndGet();
   }
 
-  /** The README's standalone example, as it is there (but for the broker's address). */
-  @Test
-  void theReadmeExampleWorksAsWritten() {
-    List<String> printed = new ArrayList<>();
-    String broker = url;
-    // README: standalone example
-    try (Producer producer = Producer.builder(broker).topics("logs").build();
-        Consumer consumer = Consumer.builder(broker).topics("logs").build()) {
-      producer.send("logs", "INFO service started");
-      producer.sendAsync("logs", "DEBUG cache warmed").toCompletableFuture().join();
-      for (Message message : consumer) {
-        printed.add(message.topic() + ": " + message.text()); // README: System.out.println(...)
-        if (consumer.size("logs") == 0) {
-          consumer.stop();
-        }
-      }
-    }
-    // end of the README's example
-    assertEquals(List.of("logs: INFO service started", "logs: DEBUG cache warmed"), printed);
-  }
-
   @Test
   void topicsAreCreatedAndListed() {
     String first = topic("created");
