@@ -44,9 +44,23 @@ case "${LOGQUEUE_DB:-h2}" in
     ;;
 esac
 
+# One broker per data directory. Payara's runtime folder lives there too (not in the temporary
+# folder, which the system may clean), made anew at every start: Payara would otherwise deploy
+# the WAR it kept from the last run besides the one given here.
+lock="$LOGQUEUE_DATA_DIR/broker.pid"
+if [ -f "$lock" ] && kill -0 "$(cat "$lock")" 2>/dev/null; then
+  echo "Another broker (pid $(cat "$lock")) runs on $LOGQUEUE_DATA_DIR; stop it first" >&2
+  exit 1
+fi
+echo $$ >"$lock"
+rm -rf "$LOGQUEUE_DATA_DIR/payara"
+
+# exec: the broker keeps this shell's pid (the lock's) and gets its signals (Ctrl-C, SIGTERM).
 # LOGQUEUE_JAVA_OPTS holds several options: split on purpose.
 # shellcheck disable=SC2086
 exec java ${LOGQUEUE_JAVA_OPTS:--Xmx512m} -jar "$micro" \
   --deploy "$war" --contextroot / --port "${LOGQUEUE_PORT:-8080}" --nohazelcast \
+  --rootdir "$LOGQUEUE_DATA_DIR/payara" \
   --prebootcommandfile "$config/pre-boot.asadmin" \
+  --postdeploycommandfile "$config/post-deploy.asadmin" \
   --logproperties "$config/logging.properties" "$@"

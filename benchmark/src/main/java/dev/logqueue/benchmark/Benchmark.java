@@ -242,8 +242,8 @@ public final class Benchmark {
       log("  batch produce " + batchResult);
       Map<String, Double> metrics = wire.metrics();
       double perCommit =
-          metrics.getOrDefault("logqueue_committed_requests", 0.0)
-              / Math.max(1, metrics.getOrDefault("logqueue_commits", 1.0));
+          metrics.getOrDefault("logqueue_committed_requests_total", 0.0)
+              / Math.max(1, metrics.getOrDefault("logqueue_commits_total", 1.0));
 
       log("producing and consuming " + options.messages() + " messages, watching memory");
       long rssStart = rssKb(broker.pid());

@@ -3,9 +3,6 @@ package dev.logqueue.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +103,13 @@ public final class Broker implements AutoCloseable {
       return this;
     }
 
+    /** Starts the broker and waits until it is ready. */
     public Broker start() {
+      return launch().awaitReady();
+    }
+
+    /** Starts the broker's process and returns at once, before it is ready. */
+    public Broker launch() {
       Broker broker =
           new Broker(
               database,
@@ -115,13 +118,18 @@ public final class Broker implements AutoCloseable {
               Map.copyOf(settings),
               javaOptions,
               List.copyOf(deployments));
-      broker.start();
+      broker.launch();
       return broker;
     }
   }
 
   /** Starts the broker (again, after a stop or a kill) and waits until it is ready. */
-  public synchronized Broker start() {
+  public Broker start() {
+    return launch().awaitReady();
+  }
+
+  /** Starts the broker's process (again, after a stop or a kill) and returns at once. */
+  public synchronized Broker launch() {
     if (isAlive()) {
       throw new IllegalStateException("The broker runs already");
     }
@@ -151,16 +159,15 @@ public final class Broker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    awaitReady();
     return this;
   }
 
-  private void awaitReady() {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready =
-        HttpRequest.newBuilder(uri().resolve("/health/ready"))
-            .timeout(Duration.ofSeconds(5))
-            .build();
+  /**
+   * Waits until the broker is ready. Its listener opens only once every application is deployed
+   * (payara-config/post-deploy.asadmin), so a ready broker serves its other WARs too.
+   */
+  public Broker awaitReady() {
+    Http http = new Http(uri());
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -168,27 +175,16 @@ public final class Broker implements AutoCloseable {
             "The broker exited with " + process.exitValue() + ":\n" + logTail());
       }
       try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-            && hasBooted()) {
-          return;
+        if (http.send("GET", "/health/ready", null, null, Duration.ofSeconds(5)).status() == 200) {
+          return this;
         }
-      } catch (IOException e) {
+      } catch (UncheckedIOException e) {
         // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
       }
       sleep(200);
     }
     throw new IllegalStateException(
         "The broker was not ready in " + READY_TIMEOUT + ":\n" + logTail());
-  }
-
-  /** Payara says so once every application is deployed, not only the broker. */
-  private boolean hasBooted() throws IOException {
-    try (var lines = Files.lines(log())) {
-      return lines.anyMatch(line -> line.contains("Payara Micro") && line.contains(" ready in "));
-    }
   }
 
   public URI uri() {

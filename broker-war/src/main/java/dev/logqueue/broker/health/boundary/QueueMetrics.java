@@ -5,11 +5,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.function.ToDoubleFunction;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
- * The queue's gauges on /metrics: what memory holds, so that its bounds can be watched, and how
- * many requests each commit carries (committed requests over commits).
+ * The queue's metrics on /metrics, each with its help text: what memory holds, so that its bounds
+ * can be watched, and the group commits (requests per commit is their quotient).
  */
 @ApplicationScoped
 public class QueueMetrics {
@@ -18,10 +22,41 @@ public class QueueMetrics {
   @Inject MetricRegistry registry;
 
   void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-    registry.gauge("logqueue.topics", queue, LogQueueService::topicCount);
-    registry.gauge("logqueue.window.messages", queue, LogQueueService::windowMessages);
-    registry.gauge("logqueue.history.cache.bytes", queue, LogQueueService::historyBytes);
-    registry.gauge("logqueue.commits", queue, LogQueueService::commits);
-    registry.gauge("logqueue.committed.requests", queue, LogQueueService::committedRequests);
+    gauge("logqueue.topics", "Topics the broker holds", MetricUnits.NONE, q -> q.topicCount());
+    gauge(
+        "logqueue.window.messages",
+        "Recent messages held in memory, all topics' windows together",
+        MetricUnits.NONE,
+        q -> q.windowMessages());
+    gauge(
+        "logqueue.history.cache",
+        "Older messages read back from the database for consumers behind the windows, held in"
+            + " memory",
+        MetricUnits.BYTES,
+        q -> q.historyBytes());
+    Counter commits =
+        counter("logqueue.commits", "Database transactions committed since the broker started");
+    Counter requests =
+        counter(
+            "logqueue.committed.requests",
+            "Requests those transactions carried (over logqueue_commits_total: requests per"
+                + " commit)");
+    queue.observeCommits(
+        carried -> {
+          commits.inc();
+          requests.inc(carried);
+        });
+  }
+
+  private void gauge(
+      String name, String help, String unit, ToDoubleFunction<LogQueueService> value) {
+    registry.gauge(
+        Metadata.builder().withName(name).withDescription(help).withUnit(unit).build(),
+        queue,
+        service -> value.applyAsDouble(service));
+  }
+
+  private Counter counter(String name, String help) {
+    return registry.counter(Metadata.builder().withName(name).withDescription(help).build());
   }
 }

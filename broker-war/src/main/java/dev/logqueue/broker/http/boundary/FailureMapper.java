@@ -77,6 +77,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
     return switch (status) {
       case 404 -> ErrorCode.NOT_FOUND;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 406 -> ErrorCode.NOT_ACCEPTABLE;
       case 413 -> ErrorCode.MESSAGE_TOO_LARGE;
       case 503 -> ErrorCode.UNAVAILABLE;
       default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
@@ -88,6 +89,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
     return switch (error) {
       case NOT_FOUND -> "No such path";
       case METHOD_NOT_ALLOWED -> "Method not allowed";
+      case NOT_ACCEPTABLE -> "This path cannot answer in a type the request's Accept header takes";
       case MESSAGE_TOO_LARGE -> "The request is too large";
       case UNAVAILABLE -> "The broker is unavailable; try again";
       case INTERNAL_ERROR -> "The broker failed to handle the request";
@@ -117,6 +119,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
       case PRODUCER_TOPIC_MISMATCH, CONSUMER_TOPIC_MISMATCH -> 403;
       case TOPIC_NOT_FOUND, PRODUCER_NOT_FOUND, CONSUMER_NOT_FOUND, QUEUE_EMPTY, NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
+      case NOT_ACCEPTABLE -> 406;
       case TOPIC_EXISTS -> 409;
       case MESSAGE_TOO_LARGE -> 413;
       case UNAVAILABLE -> 503;

@@ -180,19 +180,24 @@ public final class JsonRequest {
     } catch (CharacterCodingException e) {
       throw LogQueueException.badRequest("The body is not valid UTF-8");
     }
+    // chars the parser had accepted when it last gave an event: where a failure begins
+    long accepted = 0;
     try (JsonParser parser =
         PARSERS.createParser(new CharArrayReader(chars.array(), 0, chars.limit()))) {
       if (parser.next() != JsonParser.Event.START_OBJECT) {
         throw LogQueueException.badRequest("The body must be a JSON object");
       }
+      accepted = parser.getLocation().getStreamOffset();
       Map<String, JsonValue> fields = new HashMap<>();
       while (parser.next() == JsonParser.Event.KEY_NAME) {
+        accepted = parser.getLocation().getStreamOffset();
         String name = parser.getString();
         if (fields.containsKey(name)) {
           throw LogQueueException.badRequest("Field '" + name + "' is given twice");
         }
         parser.next();
         fields.put(name, parser.getValue());
+        accepted = parser.getLocation().getStreamOffset();
       }
       if (parser.hasNext()) {
         throw LogQueueException.badRequest("The body holds more than one JSON value");
@@ -200,17 +205,46 @@ public final class JsonRequest {
       return fields;
     } catch (JsonParsingException e) {
       throw LogQueueException.badRequest(
-          "The body is not valid JSON (at line "
-              + e.getLocation().getLineNumber()
-              + ", column "
-              + e.getLocation().getColumnNumber()
-              + ")");
+          "The body is not valid JSON (" + unreadableFrom(chars, accepted) + ")");
     } catch (LogQueueException e) {
       throw e;
     } catch (RuntimeException e) {
       // JsonException, NoSuchElementException, and what the parser throws past its nesting limit
       throw LogQueueException.badRequest("The body is not valid JSON");
     }
+  }
+
+  /**
+   * Where the JSON stops being readable: the first token after what the parser accepted (past one
+   * separator, which it takes with the token that follows). Not the parser's own location: past the
+   * end of a short body it reports columns the body does not have, and within it the end of the bad
+   * token rather than its start.
+   */
+  static String unreadableFrom(CharBuffer chars, long accepted) {
+    int at = skipWhitespace(chars, (int) Math.min(accepted, chars.limit()));
+    if (at < chars.limit() && (chars.get(at) == ',' || chars.get(at) == ':')) {
+      at = skipWhitespace(chars, at + 1);
+    }
+    if (at >= chars.limit()) {
+      return "at the end, after " + chars.limit() + " characters";
+    }
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < at; i++) {
+      if (chars.get(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return "at line " + line + ", column " + (at - lineStart + 1);
+  }
+
+  private static int skipWhitespace(CharBuffer chars, int from) {
+    int at = from;
+    while (at < chars.limit() && " \t\r\n".indexOf(chars.get(at)) >= 0) {
+      at++;
+    }
+    return at;
   }
 
   /** A string field, given under one of its names; two names with different values is an error. */

@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 /**
  * The one writer (group commit). It takes every pending command, applies them in arrival order to a
@@ -47,8 +47,8 @@ final class Committer implements Runnable {
   private final HistoryCache history;
   private final Executor completions;
 
-  private final AtomicLong commits = new AtomicLong();
-  private final AtomicLong committedRequests = new AtomicLong();
+  /** Told of each transaction committed: how many requests it carried. */
+  private final IntConsumer onCommit;
 
   private volatile QueueState state;
   private volatile boolean available;
@@ -59,7 +59,9 @@ final class Committer implements Runnable {
       QueueSettings settings,
       HistoryCache history,
       Executor completions,
-      ScheduledExecutorService timers) {
+      ScheduledExecutorService timers,
+      IntConsumer onCommit) {
+    this.onCommit = onCommit;
     this.timers = timers;
     this.store = store;
     this.settings = settings;
@@ -87,16 +89,6 @@ final class Committer implements Runnable {
     } catch (RuntimeException e) {
       return e;
     }
-  }
-
-  /** Transactions committed so far. */
-  long commits() {
-    return commits.get();
-  }
-
-  /** Requests those transactions carried: divided by {@link #commits()}, the group size. */
-  long committedRequests() {
-    return committedRequests.get();
   }
 
   boolean isAvailable() {
@@ -182,8 +174,7 @@ final class Committer implements Runnable {
       Changes changes = batch.changes();
       if (!changes.isEmpty()) {
         store.commit(changes);
-        commits.incrementAndGet();
-        committedRequests.addAndGet(commands.size());
+        onCommit.accept(commands.size());
       }
       batch.publish();
     } catch (RuntimeException e) {

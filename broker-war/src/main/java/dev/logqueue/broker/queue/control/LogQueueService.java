@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * The queue: topics, producers, consumers and their offsets, and the rules between them. Reads are
@@ -47,6 +48,7 @@ public class LogQueueService {
   private ExecutorService completions;
   private ScheduledThreadPoolExecutor timers;
   private HistoryCache history;
+  private volatile IntConsumer onCommit = requests -> {};
 
   /** For CDI. */
   protected LogQueueService() {}
@@ -72,7 +74,9 @@ public class LogQueueService {
     completions = Executors.newFixedThreadPool(4, factory);
     timers = new ScheduledThreadPoolExecutor(1, factory);
     timers.setRemoveOnCancelPolicy(true);
-    committer = new Committer(store, settings, history, completions, timers);
+    committer =
+        new Committer(
+            store, settings, history, completions, timers, requests -> onCommit.accept(requests));
     boolean restored = committer.restore();
     committerThread = factory.newThread(committer);
     committerThread.setName("logqueue-committer");
@@ -123,16 +127,14 @@ public class LogQueueService {
     return committedState().map(QueueState::windowMessages).orElse(0L);
   }
 
-  /** Transactions the committer has committed since start. */
-  public long commits() {
-    Committer current = committer;
-    return current == null ? 0 : current.commits();
+  /** Tells an observer of each transaction committed, with how many requests it carried. */
+  public void observeCommits(IntConsumer observer) {
+    this.onCommit = observer;
   }
 
-  /** Requests those transactions carried (commits are grouped: this over commits()). */
-  public long committedRequests() {
-    Committer current = committer;
-    return current == null ? 0 : current.committedRequests();
+  /** Messages appended to all topics since they were created. */
+  public long messageCount() {
+    return committedState().map(QueueState::messageCount).orElse(0L);
   }
 
   public long topicCount() {

@@ -29,7 +29,9 @@ public class QueueStartup {
     if (queue.start()) {
       LOG.log(
           Level.INFO,
-          "LogQueue restored in {0} ms; serving requests",
+          "Restored {0} topics, {1} messages in {2} ms",
+          queue.topicCount(),
+          queue.messageCount(),
           (System.nanoTime() - started) / 1_000_000);
     } else {
       LOG.log(
@@ -40,6 +42,23 @@ public class QueueStartup {
 
   @PreDestroy
   void stop() {
+    long started = System.nanoTime();
     queue.stop();
+    announceStop(
+        "LogQueue stopped in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms; requests not committed by then were refused (503)");
+  }
+
+  /**
+   * On SIGTERM the JVM's own shutdown hook resets java.util.logging while Payara undeploys, so a
+   * record logged now may reach no handler: then the console is what is left to say it on.
+   */
+  private static void announceStop(String message) {
+    if (java.util.logging.Logger.getLogger("").getHandlers().length > 0) {
+      LOG.log(Level.INFO, message);
+    } else {
+      System.err.println(message);
+    }
   }
 }

@@ -106,6 +106,15 @@ final class QueueState {
     return sum;
   }
 
+  /** Messages appended to all topics since they were created. */
+  long messageCount() {
+    long sum = 0;
+    for (TopicLog topic : topicsInOrder) {
+      sum += topic.end();
+    }
+    return sum;
+  }
+
   /** Topics in the order they were created. */
   int topicCount() {
     return topicsInOrder.size();

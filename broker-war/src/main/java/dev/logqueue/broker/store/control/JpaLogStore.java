@@ -163,8 +163,9 @@ public class JpaLogStore implements LogStore {
     if (factory != null) {
       return factory;
     }
+    String database;
     try {
-      Schema.apply(dataSource);
+      database = Schema.apply(dataSource);
     } catch (SQLException e) {
       throw new StoreException("Could not apply the schema", e);
     }
@@ -181,7 +182,7 @@ public class JpaLogStore implements LogStore {
       created.close();
       throw e;
     }
-    LOG.log(Level.INFO, "Persistence unit {0} is up", UNIT);
+    LOG.log(Level.INFO, "Database: {0}", database);
     factory = created;
     return created;
   }

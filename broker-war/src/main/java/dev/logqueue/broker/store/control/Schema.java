@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -22,12 +23,24 @@ final class Schema {
 
   private Schema() {}
 
-  static void apply(DataSource dataSource) throws SQLException {
+  /**
+   * Applies the schema.
+   *
+   * @return what the database is, for the log: product, version and URL (without its options)
+   */
+  static String apply(DataSource dataSource) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
       for (String sql : statements()) {
         statement.execute(sql);
       }
+      DatabaseMetaData database = connection.getMetaData();
+      String url = String.valueOf(database.getURL()).split("[;?]", 2)[0];
+      return database.getDatabaseProductName()
+          + " "
+          + database.getDatabaseProductVersion().split(" ", 2)[0]
+          + " at "
+          + url;
     }
   }
 

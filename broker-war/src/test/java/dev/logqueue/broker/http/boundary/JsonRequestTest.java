@@ -36,6 +36,21 @@ class JsonRequestTest {
     assertEquals("a\u0000b", body("{\"message\":\"a\\u0000b\"}").message());
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"topic\":\"logs\"|at the end, after 15 characters",
+        "{\"topic\":|at the end, after 9 characters",
+        "{\"topic\" \"logs\"}|at line 1, column 10",
+        "{\"topic\":\"logs\",,}|at line 1, column 17",
+        "{\n  \"topic\": x\n}|at line 2, column 12"
+      })
+  void aParseErrorSaysWhereItIs(String bodyAndPlace) {
+    String[] parts = bodyAndPlace.split("\\|");
+    String message = refusal(() -> body(parts[0]));
+    assertTrue(message.endsWith("(" + parts[1] + ")"), message);
+  }
+
   @Test
   void idsAreIntegersOrStringsOfDigits() {
     assertEquals(7, body("{\"producer_id\":7}").producerId().value());
