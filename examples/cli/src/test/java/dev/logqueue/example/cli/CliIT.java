@@ -7,6 +7,7 @@ import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Course;
 import dev.logqueue.testkit.Database;
 import dev.logqueue.testkit.Layout;
+import dev.logqueue.testkit.Wire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,22 +30,31 @@ class CliIT {
     }
   }
 
-  record Run(int status, List<String> out) {}
+  record Run(int status, List<String> out, List<String> err) {
+    String all() {
+      return String.join("\n", out) + "\n" + String.join("\n", err);
+    }
+  }
 
   Run cli(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("java", "-jar", "target/logqueue-cli.jar"));
     command.addAll(List.of(args));
-    Path output = Files.createTempFile(Layout.scratch("cli"), "out", ".txt");
+    Path scratch = Layout.scratch("cli");
+    Path output = scratch.resolve("out.txt");
+    Path errors = scratch.resolve("err.txt");
     Process process =
         new ProcessBuilder(command)
-            .redirectErrorStream(true)
             .redirectOutput(output.toFile())
+            .redirectError(errors.toFile())
             .start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("the CLI hung");
     }
-    return new Run(process.exitValue(), Files.readAllLines(output, StandardCharsets.UTF_8));
+    return new Run(
+        process.exitValue(),
+        Files.readAllLines(output, StandardCharsets.UTF_8),
+        Files.readAllLines(errors, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -55,12 +65,21 @@ class CliIT {
     List<String> lines = Course.lines("P2").stream().map(Course.Line::text).toList();
     Files.write(file, lines, StandardCharsets.UTF_8);
 
+    double requestsBefore =
+        new Wire(broker.uri()).metrics().get("logqueue_committed_requests_total");
     Run produced = cli("produce", "--broker", url, "--topic-column", file.toString());
-    assertEquals(0, produced.status(), produced.out()::toString);
+    assertEquals(0, produced.status(), produced::all);
     assertEquals(List.of("sent " + lines.size() + " messages"), produced.out());
+    double requests =
+        new Wire(broker.uri()).metrics().get("logqueue_committed_requests_total") - requestsBefore;
+    assertTrue(
+        requests < 20, lines.size() + " lines sent in batches, not one request each: " + requests);
+
+    Run first = cli("consume", "--broker", url, "--topic", "T-1", "--max", "3");
+    assertEquals(3, first.out().size(), first::all);
 
     Run consumed = cli("consume", "--broker", url, "--topic", "T-1", "--topic", "T-3");
-    assertEquals(0, consumed.status(), consumed.out()::toString);
+    assertEquals(0, consumed.status(), consumed::all);
     assertEquals(lines.size(), consumed.out().size());
     for (String topic : List.of("T-1", "T-3")) {
       List<String> expected = lines.stream().filter(l -> l.endsWith(topic)).toList();
@@ -76,11 +95,30 @@ class CliIT {
   @Test
   void refusalsAndBadUsageSayWhatIsWrong() throws Exception {
     broker = Broker.on(Database.h2()).start();
-    Run missing = cli("consume", "--broker", broker.uri().toString(), "--topic", "nope");
+    String url = broker.uri().toString();
+    Run missing = cli("consume", "--broker", url, "--topic", "nope");
     assertEquals(1, missing.status());
-    assertTrue(
-        String.join("\n", missing.out()).contains("topic_not_found"), missing.out()::toString);
+    assertTrue(missing.all().contains("topic_not_found"), missing::all);
+
+    Run help = cli("--help");
+    assertEquals(0, help.status(), help::all);
+    assertTrue(help.out().get(0).startsWith("usage: "), help::all);
+    assertEquals(List.of(), help.err());
+
+    Run unknown = cli("consume", "--topc", "t");
+    assertEquals(2, unknown.status());
+    assertTrue(unknown.err().get(0).contains("unknown option --topc"), unknown::all);
     assertEquals(2, cli("produce", "--topic", "t").status(), "no file");
     assertEquals(2, cli("frobnicate").status());
+    assertEquals(2, cli("consume", "--topic", "t", "--max", "0").status());
+
+    Run noFile = cli("produce", "--broker", url, "--topic", "t", "no-such.txt");
+    assertEquals(1, noFile.status());
+    assertTrue(noFile.err().get(0).contains("no such file: no-such.txt"), noFile::all);
+
+    Path one = Layout.scratch("cli").resolve("one.txt");
+    Files.writeString(one, "just one\n");
+    Run single = cli("produce", "--broker", url, "--topic", "t", one.toString());
+    assertEquals(List.of("sent 1 message"), single.out(), single::all);
   }
 }
