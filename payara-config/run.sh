@@ -23,6 +23,7 @@ if [ -z "${LOGQUEUE_WAR:-}" ] && [ -f "$root/pom.xml" ]; then
 fi
 
 export LOGQUEUE_HOST="${LOGQUEUE_HOST:-127.0.0.1}"
+export LOGQUEUE_PORT="${LOGQUEUE_PORT:-8080}"
 export LOGQUEUE_DATA_DIR="${LOGQUEUE_DATA_DIR:-$root/data}"
 mkdir -p "$LOGQUEUE_DATA_DIR"
 
@@ -59,7 +60,7 @@ rm -rf "$LOGQUEUE_DATA_DIR/payara"
 # LOGQUEUE_JAVA_OPTS holds several options: split on purpose.
 # shellcheck disable=SC2086
 exec java ${LOGQUEUE_JAVA_OPTS:--Xmx512m} -jar "$micro" \
-  --deploy "$war" --contextroot / --port "${LOGQUEUE_PORT:-8080}" --nohazelcast \
+  --deploy "$war" --contextroot / --nohazelcast \
   --rootdir "$LOGQUEUE_DATA_DIR/payara" \
   --prebootcommandfile "$config/pre-boot.asadmin" \
   --postdeploycommandfile "$config/post-deploy.asadmin" \
