@@ -203,9 +203,15 @@ public final class LogQueueCli {
 
   /** Lines waiting to be sent, by topic, in the order they were read. */
   private static final class Batches {
+
+    /** One topic's lines not sent yet, and their size in bytes of UTF-8. */
+    private static final class Pending {
+      final List<String> lines = new ArrayList<>();
+      long bytes;
+    }
+
     private final Producer producer;
-    private final Map<String, List<String>> pending = new LinkedHashMap<>();
-    private final Map<String, Long> bytes = new LinkedHashMap<>();
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
     private long sent;
 
     Batches(Producer producer) {
@@ -214,14 +220,18 @@ public final class LogQueueCli {
 
     void add(String topic, String line) {
       long size = line.getBytes(StandardCharsets.UTF_8).length;
-      List<String> lines = pending.computeIfAbsent(topic, t -> new ArrayList<>());
-      if (!lines.isEmpty() && bytes.get(topic) + size > BATCH_BYTES) {
+      Pending lines = pending.get(topic);
+      if (lines != null && lines.bytes + size > BATCH_BYTES) {
         send(topic);
-        lines = pending.computeIfAbsent(topic, t -> new ArrayList<>());
+        lines = null;
       }
-      lines.add(line);
-      bytes.merge(topic, size, Long::sum);
-      if (lines.size() >= BATCH_MESSAGES) {
+      if (lines == null) {
+        lines = new Pending();
+        pending.put(topic, lines);
+      }
+      lines.lines.add(line);
+      lines.bytes += size;
+      if (lines.lines.size() >= BATCH_MESSAGES) {
         send(topic);
       }
     }
@@ -233,11 +243,10 @@ public final class LogQueueCli {
     }
 
     private void send(String topic) {
-      List<String> lines = pending.remove(topic);
-      bytes.remove(topic);
-      if (lines != null && !lines.isEmpty()) {
-        producer.sendBatch(topic, lines);
-        sent += lines.size();
+      Pending lines = pending.remove(topic);
+      if (lines != null && !lines.lines.isEmpty()) {
+        producer.sendBatch(topic, lines.lines);
+        sent += lines.lines.size();
       }
     }
   }
