@@ -1,5 +1,6 @@
 package dev.logqueue.testkit;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -44,6 +45,32 @@ public record Database(String kind, Map<String, String> environment) {
       case "postgresql" -> postgresql();
       default -> throw new IllegalArgumentException("logqueue.it.database: " + kind);
     };
+  }
+
+  /**
+   * The JDBC URL of this database for a broker on {@code dataDirectory}, to write or read it beside
+   * the broker: H2's file under the data directory (payara-config/post-boot-h2.asadmin), or the
+   * PostgreSQL database.
+   */
+  public String jdbcUrl(Path dataDirectory) {
+    if (kind.equals("h2")) {
+      return "jdbc:h2:" + dataDirectory.toAbsolutePath().resolve("logqueue");
+    }
+    return "jdbc:postgresql://"
+        + environment.get("LOGQUEUE_DB_HOST")
+        + ":"
+        + environment.get("LOGQUEUE_DB_PORT")
+        + "/"
+        + environment.get("LOGQUEUE_DB_NAME");
+  }
+
+  /** The user of {@link #jdbcUrl}: Payara's H2 pool names none. */
+  public String user() {
+    return environment.getOrDefault("LOGQUEUE_DB_USER", "");
+  }
+
+  public String password() {
+    return environment.getOrDefault("LOGQUEUE_DB_PASSWORD", "");
   }
 
   @Override

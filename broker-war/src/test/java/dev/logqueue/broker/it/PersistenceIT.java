@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
+import dev.logqueue.testkit.Http;
+import dev.logqueue.testkit.Http.Reply;
 import dev.logqueue.testkit.Wire;
+import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -75,5 +78,45 @@ class PersistenceIT {
     assertTrue(wire.registerConsumer("metrics") > idle, "consumer ids go on");
     assertTrue(wire.registerProducer("new") > newer);
     assertEquals(List.of("empty", "logs", "metrics", "new"), wire.topics());
+  }
+
+  @Test
+  void messageIdsAreRememberedAcrossAKill() {
+    broker = Broker.on(Database.forSuite()).start();
+    Wire wire = new Wire(broker.uri());
+    long producer = wire.registerProducer("ids");
+    long consumer = wire.registerConsumer("ids");
+    for (int i = 0; i < 20; i++) {
+      assertEquals(i, produceWithId(wire, producer, "m-" + i).getInt("offset"));
+    }
+
+    broker.kill(); // a producer that saw no answer retries after the restart
+    broker.start();
+    wire = new Wire(broker.uri());
+    for (int i = 0; i < 20; i++) {
+      JsonObject retry = produceWithId(wire, producer, "m-" + i);
+      assertEquals(i, retry.getInt("offset"), retry::toString);
+      assertTrue(retry.getBoolean("duplicate"), retry::toString);
+    }
+    assertEquals(20, produceWithId(wire, producer, "m-20").getInt("offset"));
+    assertEquals(21, wire.size("ids", consumer), "each message stored once");
+  }
+
+  private static JsonObject produceWithId(Wire wire, long producer, String message) {
+    Reply reply =
+        wire.http()
+            .post(
+                "producer/produce",
+                Http.json(
+                    "topic",
+                    "ids",
+                    "producer_id",
+                    producer,
+                    "message",
+                    message,
+                    "message_id",
+                    message));
+    assertEquals(200, reply.status(), reply::toString);
+    return reply.json();
   }
 }

@@ -2,6 +2,7 @@ package dev.logqueue.broker.http.boundary;
 
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.json.JsonArray;
@@ -117,6 +118,55 @@ public final class JsonRequest {
       texts.add(string.getString());
     }
     return texts;
+  }
+
+  /**
+   * The producer's ids for what a produce appends: none, the one {@code message_id} of a single
+   * message, or the {@code message_ids} of a batch, one per message, in order.
+   */
+  public List<MessageId> messageIds() {
+    boolean batch = isBatch();
+    String wrong = batch ? "message_id" : "message_ids";
+    if (isPresent(wrong)) {
+      throw LogQueueException.badRequest(
+          batch
+              ? "A batch takes 'message_ids', one per message, not 'message_id'"
+              : "A single message takes 'message_id', not 'message_ids'");
+    }
+    if (!batch) {
+      String id = textOrNull("message_id");
+      return id == null ? List.of() : List.of(MessageId.of(id));
+    }
+    JsonValue value = body.get("message_ids");
+    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw LogQueueException.badRequest("Field 'message_ids' must be an array of strings");
+    }
+    List<MessageId> ids = new ArrayList<>(array.size());
+    for (JsonValue item : array) {
+      if (!(item instanceof JsonString string)) {
+        throw LogQueueException.badRequest("Field 'message_ids' must be an array of strings");
+      }
+      ids.add(MessageId.of(string.getString()));
+    }
+    int messages = body.get("messages") instanceof JsonArray texts ? texts.size() : -1;
+    if (ids.size() != messages) {
+      throw LogQueueException.badRequest(
+          "Field 'message_ids' must have one id per message: "
+              + ids.size()
+              + " ids for "
+              + messages
+              + " messages");
+    }
+    return ids;
+  }
+
+  private boolean isPresent(String name) {
+    JsonValue value = body.get(name);
+    return query.getFirst(name) != null
+        || (value != null && value.getValueType() != JsonValue.ValueType.NULL);
   }
 
   /** Whether the request is a batch: it has {@code messages}. */

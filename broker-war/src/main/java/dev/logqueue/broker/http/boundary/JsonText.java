@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes the broker's answer bodies (all of them flat objects of strings, numbers and string
- * arrays) straight to UTF-8 JSON text: cheaper per request than building a JSON-P object for a
- * provider to serialize.
+ * Writes the broker's answer bodies (all of them flat objects of strings, numbers, booleans and
+ * arrays of strings or numbers) straight to UTF-8 JSON text: cheaper per request than building a
+ * JSON-P object for a provider to serialize.
  */
 final class JsonText {
 
@@ -41,6 +41,23 @@ final class JsonText {
 
   JsonText number(String name, long value) {
     json.append(",\"").append(name).append("\":").append(value);
+    return this;
+  }
+
+  JsonText bool(String name, boolean value) {
+    json.append(",\"").append(name).append("\":").append(value);
+    return this;
+  }
+
+  JsonText numbers(String name, List<Long> values) {
+    json.append(",\"").append(name).append("\":[");
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append(values.get(i).longValue());
+    }
+    json.append(']');
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.logqueue.broker.http.boundary;
 
+import dev.logqueue.broker.queue.control.Appended;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -44,6 +45,23 @@ public final class Replies {
   /** {@code {"status":"success","name":["text", ...]}} */
   public static Response ok(String name, List<String> texts) {
     return ok(new JsonText().strings(name, texts));
+  }
+
+  /**
+   * A produce's answer: single {@code {"status":"success","offset":N}} (with {@code
+   * "duplicate":true} if it was stored before); batch {@code
+   * {"status":"success","appended":K,"offsets":[...],"duplicates":D}}, K the messages newly stored.
+   */
+  public static Response appended(Appended appended, boolean batch) {
+    if (!batch) {
+      JsonText body = new JsonText().number("offset", appended.first());
+      return ok(appended.duplicates() > 0 ? body.bool("duplicate", true) : body);
+    }
+    return ok(
+        new JsonText()
+            .number("appended", appended.stored())
+            .numbers("offsets", appended.offsets())
+            .number("duplicates", appended.duplicates()));
   }
 
   /** {@code {"status":"success","message":M,"log_message":M}}: a v1 consume's answer. */

@@ -3,6 +3,7 @@ package dev.logqueue.broker.producers.boundary;
 import dev.logqueue.broker.http.boundary.JsonRequest;
 import dev.logqueue.broker.http.boundary.Replies;
 import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,8 +32,9 @@ public class ProducersResource {
 
   /**
    * {@code {"topic": T, "producer_id": P, "message": M}}, or {@code "messages": [M1, M2, ...]}
-   * appended in order, all or none; answered once committed to the database, a batch with how many
-   * it appended.
+   * appended in order, all or none; answered once committed to the database, with where each
+   * message went. An optional {@code message_id} ({@code message_ids} for a batch) makes a retry
+   * safe: an id the topic appended within the dedup window is not stored again.
    */
   @POST
   @Path("produce")
@@ -41,10 +43,11 @@ public class ProducersResource {
     TopicName topic = request.topic();
     ProducerId producer = request.producerId();
     List<String> messages = request.messages();
+    List<MessageId> ids = request.messageIds();
     boolean batch = request.isBatch();
     Replies.answer(
         async,
-        queue.produce(topic, producer, messages),
-        offset -> batch ? Replies.ok("appended", messages.size()) : Replies.ok());
+        queue.produce(topic, producer, messages, ids),
+        appended -> Replies.appended(appended, batch));
   }
 }

@@ -4,11 +4,14 @@ import dev.logqueue.broker.queue.control.LogStore.Changes;
 import dev.logqueue.broker.queue.control.LogStore.ConsumerRecord;
 import dev.logqueue.broker.queue.control.LogStore.MessageRecord;
 import dev.logqueue.broker.queue.control.LogStore.ProducerRecord;
+import dev.logqueue.broker.queue.control.LogStore.RecentId;
 import dev.logqueue.broker.queue.control.LogStore.TopicRecord;
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,11 @@ final class Batch {
   private final List<MessageRecord> messages = new ArrayList<>();
   private final Map<ConsumerCursor, Long> moves = new LinkedHashMap<>();
 
+  // per topic appended to: when its messages of this batch are appended, and the ids they carry
+  private final Map<TopicLog, Long> appendedAt = new HashMap<>();
+  private final Map<TopicLog, Map<MessageId, RecentId>> newIds = new HashMap<>();
+  private final long now = System.currentTimeMillis();
+
   Batch(QueueState state, HistoryCache history) {
     this.state = state;
     this.history = history;
@@ -46,7 +54,7 @@ final class Batch {
   }
 
   TopicLog createTopic(TopicName name) {
-    TopicLog topic = state.newTopic(state.nextTopicId(), name, 0);
+    TopicLog topic = state.newTopic(state.nextTopicId(), name, 0, 0);
     newTopics.put(name, topic);
     return topic;
   }
@@ -63,16 +71,42 @@ final class Batch {
     return consumer.id();
   }
 
-  /** Appends messages in order; returns the offset of the first. */
-  long append(TopicLog topic, ProducerId producer, List<String> texts) {
+  /**
+   * Appends messages in order, each with its id from {@code ids} (none if {@code ids} is empty,
+   * else one per message). A message whose id the topic appended within its dedup window, or
+   * earlier in this batch, is not appended again: it answers the offset it got then.
+   */
+  Appended append(TopicLog topic, ProducerId producer, List<String> texts, List<MessageId> ids) {
     List<String> pending = appended.computeIfAbsent(topic, t -> new ArrayList<>());
-    long first = topic.end() + pending.size();
-    long offset = first;
-    for (String text : texts) {
-      messages.add(new MessageRecord(topic.id(), offset++, producer, text));
+    long at = appendedAt.computeIfAbsent(topic, t -> t.appendTime(now));
+    List<Long> offsets = new ArrayList<>(texts.size());
+    int duplicates = 0;
+    for (int i = 0; i < texts.size(); i++) {
+      MessageId id = ids.isEmpty() ? null : ids.get(i);
+      Long earlier = id == null ? null : appendedBefore(topic, id, at);
+      if (earlier != null) {
+        offsets.add(earlier);
+        duplicates++;
+        continue;
+      }
+      long offset = topic.end() + pending.size();
+      messages.add(new MessageRecord(topic.id(), offset, producer, texts.get(i), at, id));
+      pending.add(texts.get(i));
+      offsets.add(offset);
+      if (id != null) {
+        newIds
+            .computeIfAbsent(topic, t -> new LinkedHashMap<>())
+            .put(id, new RecentId(id, offset, at));
+      }
     }
-    pending.addAll(texts);
-    return first;
+    return new Appended(offsets, duplicates);
+  }
+
+  /** The offset a message with this id got, in this batch or within the topic's window. */
+  private Long appendedBefore(TopicLog topic, MessageId id, long at) {
+    Map<MessageId, RecentId> staged = newIds.get(topic);
+    RecentId recent = staged == null ? null : staged.get(id);
+    return recent != null ? Long.valueOf(recent.offset()) : topic.dedup().find(id, at);
   }
 
   /** The end offset of a topic with this batch's appends. */
@@ -131,7 +165,7 @@ final class Batch {
   Changes changes() {
     List<TopicRecord> topics = new ArrayList<>(newTopics.size());
     for (TopicLog topic : newTopics.values()) {
-      topics.add(new TopicRecord(topic.id(), topic.name(), 0));
+      topics.add(new TopicRecord(topic.id(), topic.name(), 0, 0));
     }
     List<ProducerRecord> producers = new ArrayList<>(newProducers.size());
     newProducers.forEach((id, topic) -> producers.add(new ProducerRecord(id, topic.id())));
@@ -151,7 +185,10 @@ final class Batch {
     newTopics.values().forEach(state::add);
     newProducers.forEach(state::addProducer);
     newConsumers.forEach(state::add);
-    appended.forEach(TopicLog::append);
+    appended.forEach((topic, texts) -> topic.append(texts, appendedAt.get(topic)));
+    newIds.forEach(
+        (topic, ids) ->
+            ids.values().forEach(r -> topic.dedup().add(r.id(), r.offset(), r.appendedAt())));
     moves.forEach(ConsumerCursor::moveTo);
   }
 }

@@ -2,6 +2,7 @@ package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.List;
@@ -177,17 +178,27 @@ abstract sealed class Command<T>
     }
   }
 
-  /** Appends messages of one producer, all or none; the outcome is the first one's offset. */
-  static final class Append extends Command<Long> {
+  /**
+   * Appends messages of one producer, all or none, except those whose id was appended already; the
+   * outcome is where each went.
+   */
+  static final class Append extends Command<Appended> {
     private final TopicName topic;
     private final ProducerId producer;
     private final List<String> texts;
+    private final List<MessageId> ids;
 
-    Append(TopicName topic, ProducerId producer, List<String> texts, long deadline) {
+    Append(
+        TopicName topic,
+        ProducerId producer,
+        List<String> texts,
+        List<MessageId> ids,
+        long deadline) {
       super(deadline);
       this.topic = topic;
       this.producer = producer;
       this.texts = texts;
+      this.ids = ids;
     }
 
     @Override
@@ -196,9 +207,9 @@ abstract sealed class Command<T>
     }
 
     @Override
-    Long apply(Batch batch) {
+    Appended apply(Batch batch) {
       TopicLog log = batch.state().producerTopic(topic, producer);
-      return batch.append(log, producer, texts);
+      return batch.append(log, producer, texts, ids);
     }
   }
 

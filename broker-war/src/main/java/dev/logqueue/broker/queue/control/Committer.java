@@ -81,7 +81,9 @@ final class Committer implements Runnable {
   /** Loads the state from the store; what went wrong, or null. */
   private RuntimeException tryRestore() {
     try {
-      QueueState restored = QueueState.restore(store.load(), settings);
+      long idsSince = System.currentTimeMillis() - settings.dedupWindow().toMillis();
+      QueueState restored =
+          QueueState.restore(store.load(idsSince, settings.dedupMaxIds()), settings);
       history.clear();
       state = restored;
       available = true;

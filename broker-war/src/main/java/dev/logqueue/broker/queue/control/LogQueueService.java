@@ -8,6 +8,7 @@ import dev.logqueue.broker.queue.control.Command.RegisterProducer;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.annotation.Resource;
@@ -173,12 +174,25 @@ public class LogQueueService {
     return committer().submit(new RegisterConsumer(topic, settings.commitDeadline()));
   }
 
+  /** Appends messages without ids: {@link #produce(TopicName, ProducerId, List, List)}. */
+  public CompletableFuture<Appended> produce(
+      TopicName topic, ProducerId producer, List<String> texts) {
+    return produce(topic, producer, texts, List.of());
+  }
+
   /**
-   * Appends messages to a topic, in order, all or none.
+   * Appends messages to a topic, in order, all or none; a message whose id the topic appended
+   * within the dedup window is not stored again.
    *
-   * @return the offset of the first message, once all are committed
+   * @param ids none, or one per message
+   * @return where each message went, once all are committed
    */
-  public CompletableFuture<Long> produce(TopicName topic, ProducerId producer, List<String> texts) {
+  public CompletableFuture<Appended> produce(
+      TopicName topic, ProducerId producer, List<String> texts, List<MessageId> ids) {
+    if (!ids.isEmpty() && ids.size() != texts.size()) {
+      throw LogQueueException.badRequest(
+          ids.size() + " message ids for " + texts.size() + " messages; send one per message");
+    }
     if (texts.size() > settings.produceMaxMessages()) {
       throw new LogQueueException(
           ErrorCode.MESSAGE_TOO_LARGE,
@@ -199,7 +213,8 @@ public class LogQueueService {
     Committer current = committer();
     current.state().producerTopic(topic, producer);
     return current.submit(
-        new Append(topic, producer, List.copyOf(texts), settings.commitDeadline()));
+        new Append(
+            topic, producer, List.copyOf(texts), List.copyOf(ids), settings.commitDeadline()));
   }
 
   /**

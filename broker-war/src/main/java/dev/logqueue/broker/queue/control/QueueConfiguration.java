@@ -4,62 +4,40 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
 /**
- * The queue's settings from MicroProfile Config: system properties, environment variables ({@code
- * LOGQUEUE_MESSAGE_MAX_BYTES} for {@code logqueue.message.max-bytes}) or the defaults below.
+ * The queue's settings from MicroProfile Config: system properties or environment variables ({@code
+ * LOGQUEUE_MESSAGE_MAX_BYTES} for {@code logqueue.message.max-bytes}); what is not set is {@link
+ * QueueSettings#defaults()}, the one place defaults are written.
  */
 @ApplicationScoped
 public class QueueConfiguration {
 
-  @Inject
-  @ConfigProperty(name = "logqueue.message.max-bytes", defaultValue = "1048576")
-  long maxMessageBytes;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.window.messages", defaultValue = "10000")
-  int windowMessages;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.window.bytes", defaultValue = "16777216")
-  long windowBytes;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.history.cache-bytes", defaultValue = "67108864")
-  long historyCacheBytes;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.history.page-messages", defaultValue = "500")
-  int historyPageMessages;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.commit.max-batch-messages", defaultValue = "5000")
-  int maxBatchMessages;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.commit.timeout-ms", defaultValue = "20000")
-  long commitTimeoutMillis;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.produce.max-messages", defaultValue = "1000")
-  int produceMaxMessages;
-
-  @Inject
-  @ConfigProperty(name = "logqueue.produce.max-bytes", defaultValue = "4194304")
-  long produceMaxBytes;
+  @Inject Config config;
 
   @Produces
   QueueSettings settings() {
+    QueueSettings d = QueueSettings.defaults();
     return new QueueSettings(
-        maxMessageBytes,
-        windowMessages,
-        windowBytes,
-        historyCacheBytes,
-        historyPageMessages,
-        maxBatchMessages,
-        Duration.ofMillis(commitTimeoutMillis),
-        produceMaxMessages,
-        produceMaxBytes);
+        get("logqueue.message.max-bytes", Long.class, d.maxMessageBytes()),
+        get("logqueue.window.messages", Integer.class, d.windowMessages()),
+        get("logqueue.window.bytes", Long.class, d.windowBytes()),
+        get("logqueue.history.cache-bytes", Long.class, d.historyCacheBytes()),
+        get("logqueue.history.page-messages", Integer.class, d.historyPageMessages()),
+        get("logqueue.commit.max-batch-messages", Integer.class, d.maxBatchMessages()),
+        millis("logqueue.commit.timeout-ms", d.commitTimeout()),
+        get("logqueue.produce.max-messages", Integer.class, d.produceMaxMessages()),
+        get("logqueue.produce.max-bytes", Long.class, d.produceMaxBytes()),
+        millis("logqueue.dedup.window-ms", d.dedupWindow()),
+        get("logqueue.dedup.max-ids", Integer.class, d.dedupMaxIds()));
+  }
+
+  private <T> T get(String name, Class<T> type, T fallback) {
+    return config.getOptionalValue(name, type).orElse(fallback);
+  }
+
+  private Duration millis(String name, Duration fallback) {
+    return config.getOptionalValue(name, Long.class).map(Duration::ofMillis).orElse(fallback);
   }
 }

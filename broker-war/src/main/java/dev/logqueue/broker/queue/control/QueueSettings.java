@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param produceMaxMessages how many messages one produce request may carry
  * @param produceMaxBytes how many bytes of UTF-8 one produce request may carry, all messages
  *     together
+ * @param dedupWindow how long a topic remembers the message ids it appended (zero: not at all)
+ * @param dedupMaxIds how many message ids a topic remembers at most, the most recent
  */
 public record QueueSettings(
     long maxMessageBytes,
@@ -26,7 +28,9 @@ public record QueueSettings(
     int maxBatchMessages,
     Duration commitTimeout,
     int produceMaxMessages,
-    long produceMaxBytes) {
+    long produceMaxBytes,
+    Duration dedupWindow,
+    int dedupMaxIds) {
 
   public static final long MIB = 1024L * 1024L;
 
@@ -46,7 +50,9 @@ public record QueueSettings(
         maxBatchMessages,
         commitTimeout,
         produceMaxMessages,
-        Math.max(bytes, produceMaxBytes));
+        Math.max(bytes, produceMaxBytes),
+        dedupWindow,
+        dedupMaxIds);
   }
 
   /** These settings with another window and history bound. */
@@ -60,7 +66,9 @@ public record QueueSettings(
         maxBatchMessages,
         commitTimeout,
         produceMaxMessages,
-        produceMaxBytes);
+        produceMaxBytes,
+        dedupWindow,
+        dedupMaxIds);
   }
 
   /** These settings with other limits per produce request. */
@@ -74,12 +82,40 @@ public record QueueSettings(
         maxBatchMessages,
         commitTimeout,
         messages,
-        bytes);
+        bytes,
+        dedupWindow,
+        dedupMaxIds);
+  }
+
+  /** These settings with another dedup window. */
+  public QueueSettings withDedup(Duration window, int maxIds) {
+    return new QueueSettings(
+        maxMessageBytes,
+        windowMessages,
+        windowBytes,
+        historyCacheBytes,
+        historyPageMessages,
+        maxBatchMessages,
+        commitTimeout,
+        produceMaxMessages,
+        produceMaxBytes,
+        window,
+        maxIds);
   }
 
   public static QueueSettings defaults() {
     return new QueueSettings(
-        MIB, 10_000, 16 * MIB, 64 * MIB, 500, 5_000, Duration.ofSeconds(20), 1_000, 4 * MIB);
+        MIB,
+        10_000,
+        16 * MIB,
+        64 * MIB,
+        500,
+        5_000,
+        Duration.ofSeconds(20),
+        1_000,
+        4 * MIB,
+        Duration.ofMinutes(2),
+        500_000);
   }
 
   /** Consume answers at most this many messages at once (the contract's bound on max). */
@@ -98,7 +134,9 @@ public record QueueSettings(
         || commitTimeout.isNegative()
         || commitTimeout.isZero()
         || produceMaxMessages < 1
-        || produceMaxBytes < maxMessageBytes) {
+        || produceMaxBytes < maxMessageBytes
+        || dedupWindow.isNegative()
+        || dedupMaxIds < 0) {
       throw new IllegalArgumentException("Invalid queue settings: " + this);
     }
   }

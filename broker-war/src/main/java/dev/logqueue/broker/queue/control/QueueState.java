@@ -2,6 +2,7 @@ package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.control.LogStore.ConsumerRecord;
 import dev.logqueue.broker.queue.control.LogStore.ProducerRecord;
+import dev.logqueue.broker.queue.control.LogStore.RecentId;
 import dev.logqueue.broker.queue.control.LogStore.Snapshot;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
@@ -44,7 +45,11 @@ final class QueueState {
         .sorted((a, b) -> a.id().compareTo(b.id()))
         .forEach(
             record -> {
-              TopicLog topic = state.newTopic(record.id(), record.name(), record.end());
+              TopicLog topic =
+                  state.newTopic(record.id(), record.name(), record.end(), record.lastAppendedAt());
+              for (RecentId recent : snapshot.recentIds().getOrDefault(record.id(), List.of())) {
+                topic.dedup().add(recent.id(), recent.offset(), recent.appendedAt());
+              }
               state.add(topic);
               byId.put(record.id(), topic);
             });
@@ -66,9 +71,9 @@ final class QueueState {
     return topic;
   }
 
-  TopicLog newTopic(TopicId id, TopicName name, long end) {
+  TopicLog newTopic(TopicId id, TopicName name, long end, long lastAppendedAt) {
     lastTopicId = Math.max(lastTopicId, id.value());
-    return new TopicLog(id, name, end, settings.windowMessages(), settings.windowBytes());
+    return new TopicLog(id, name, end, lastAppendedAt, settings);
   }
 
   TopicId nextTopicId() {

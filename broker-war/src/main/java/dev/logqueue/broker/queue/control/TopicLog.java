@@ -29,13 +29,33 @@ final class TopicLog {
   private int head;
   private long bytes;
 
-  TopicLog(TopicId id, TopicName name, long end, int windowMessages, long windowBytes) {
+  private final DedupWindow dedup;
+  private long lastAppendedAt;
+
+  TopicLog(TopicId id, TopicName name, long end, long lastAppendedAt, QueueSettings settings) {
     this.id = id;
     this.name = name;
     this.end = end;
     this.windowStart = end;
-    this.windowMessages = windowMessages;
-    this.windowBytes = windowBytes;
+    this.lastAppendedAt = lastAppendedAt;
+    this.windowMessages = settings.windowMessages();
+    this.windowBytes = settings.windowBytes();
+    this.dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxIds());
+  }
+
+  /** The ids this topic appended recently; the committer's alone. */
+  DedupWindow dedup() {
+    return dedup;
+  }
+
+  /** When the last message was appended (milliseconds since 1970), 0 if never. */
+  long lastAppendedAt() {
+    return lastAppendedAt;
+  }
+
+  /** The time a message appended now gets: now, or the last one's if the clock went back. */
+  long appendTime(long now) {
+    return Math.max(now, lastAppendedAt);
   }
 
   TopicId id() {
@@ -64,8 +84,12 @@ final class TopicLog {
     return window.get(head + (int) (offset - windowStart));
   }
 
-  /** Publishes committed messages: they get the offsets from {@link #end()} on. */
-  void append(List<String> messages) {
+  /**
+   * Publishes committed messages: they get the offsets from {@link #end()} on, appended at {@code
+   * appendedAt}.
+   */
+  void append(List<String> messages, long appendedAt) {
+    lastAppendedAt = Math.max(lastAppendedAt, appendedAt);
     for (String message : messages) {
       window.add(message);
       bytes += weight(message);

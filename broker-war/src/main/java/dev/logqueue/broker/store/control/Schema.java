@@ -1,62 +1,77 @@
 package dev.logqueue.broker.store.control;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * The database schema: {@code META-INF/sql/create-schema.sql}, written for H2 and PostgreSQL alike
- * and idempotent ({@code CREATE ... IF NOT EXISTS}), applied when the store is first read rather
- * than at deployment, so that a database that is down at boot does not fail the deployment.
+ * The database schema, in versions: {@code db/migration/V<n>__*.sql}, written for H2 and PostgreSQL
+ * alike and applied by Flyway when the store is first used rather than at deployment, so that a
+ * database that is down at boot does not fail the deployment. Flyway records what it applied in
+ * {@value #HISTORY}.
+ *
+ * <p>The first release created version 1 itself, without a history table: a database that has its
+ * tables but no history is taken as being at version 1 (baselined) and upgraded from there. A
+ * database without them gets every version, even if it holds other tables (PostgreSQL's {@code
+ * public} schema often does).
  */
 final class Schema {
 
-  static final String SCRIPT = "META-INF/sql/create-schema.sql";
+  static final String LOCATION = "classpath:db/migration";
+  static final String HISTORY = "lq_schema_history";
 
   private Schema() {}
 
   /**
-   * Applies the schema.
+   * Brings the schema to the latest version.
    *
-   * @return what the database is, for the log: product, version and URL (without its options)
+   * @return what the database is, for the log: product, version, URL (without its options) and the
+   *     schema version
    */
   static String apply(DataSource dataSource) throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      for (String sql : statements()) {
-        statement.execute(sql);
-      }
+    boolean firstRelease = hasTable(dataSource, "lq_topic");
+    MigrateResult result =
+        Flyway.configure(Schema.class.getClassLoader())
+            .dataSource(dataSource)
+            .locations(LOCATION)
+            .table(HISTORY)
+            .baselineOnMigrate(true)
+            .baselineVersion(firstRelease ? "1" : "0")
+            .baselineDescription(firstRelease ? "tables of the first release" : "before LogQueue")
+            .load()
+            .migrate();
+    try (Connection connection = dataSource.getConnection()) {
       DatabaseMetaData database = connection.getMetaData();
       String url = String.valueOf(database.getURL()).split("[;?]", 2)[0];
       return database.getDatabaseProductName()
           + " "
           + database.getDatabaseProductVersion().split(" ", 2)[0]
           + " at "
-          + url;
+          + url
+          + ", schema version "
+          + (result.targetSchemaVersion != null
+              ? result.targetSchemaVersion
+              : result.initialSchemaVersion);
     }
   }
 
-  static List<String> statements() {
-    try (InputStream in = Schema.class.getClassLoader().getResourceAsStream(SCRIPT)) {
-      if (in == null) {
-        throw new IllegalStateException("The WAR lacks " + SCRIPT);
+  /** Whether the connection's current schema has this table (any case of its name). */
+  private static boolean hasTable(DataSource dataSource, String name) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      DatabaseMetaData database = connection.getMetaData();
+      String schema = connection.getSchema();
+      for (String candidate : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+        try (ResultSet tables = database.getTables(null, schema, candidate, null)) {
+          if (tables.next()) {
+            return true;
+          }
+        }
       }
-      String script =
-          new String(in.readAllBytes(), StandardCharsets.UTF_8)
-              .lines()
-              .filter(line -> !line.strip().startsWith("--"))
-              .collect(Collectors.joining("\n"));
-      return Arrays.stream(script.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    } catch (IOException e) {
-      throw new IllegalStateException("Could not read " + SCRIPT, e);
+      return false;
     }
   }
 }

@@ -11,9 +11,9 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * A message: its topic, its offset in the topic (from 0, without gaps), who produced it, and its
- * text as UTF-8 bytes (bytes, so that any Unicode text round-trips, NUL included). The primary key
- * (topic, offset) is the index every read goes through.
+ * A message: its topic, its offset in the topic (from 0, without gaps), who produced it, when, the
+ * producer's id for it, and its text as UTF-8 bytes (bytes, so that any Unicode text round-trips,
+ * NUL included). The primary key (topic, offset) is the index every read goes through.
  */
 @Entity
 @Cacheable(false)
@@ -27,10 +27,26 @@ import java.util.Objects;
 @NamedQuery(
     name = MessageEntity.END,
     query = "SELECT MAX(m.offset) FROM MessageEntity m WHERE m.topicId = :topic")
+@NamedQuery(
+    name = MessageEntity.TIME_AT,
+    query =
+        "SELECT m.appendedAt FROM MessageEntity m WHERE m.topicId = :topic"
+            + " AND m.offset = :offset")
+@NamedQuery(
+    name = MessageEntity.IDS_FROM,
+    query =
+        "SELECT m.offset, m.messageId, m.appendedAt FROM MessageEntity m WHERE m.topicId = :topic"
+            + " AND m.offset >= :from AND m.messageId IS NOT NULL ORDER BY m.offset")
 public class MessageEntity {
 
   public static final String RANGE = "MessageEntity.range";
   public static final String END = "MessageEntity.end";
+
+  /** When the message at an offset was appended: by primary key. */
+  public static final String TIME_AT = "MessageEntity.timeAt";
+
+  /** The ids of a topic's messages from an offset on: a range of the primary key. */
+  public static final String IDS_FROM = "MessageEntity.idsFrom";
 
   @Id
   @Column(name = "topic_id")
@@ -46,13 +62,29 @@ public class MessageEntity {
   @Column(nullable = false)
   private byte[] payload;
 
+  /** Milliseconds since 1970 (UTC), never decreasing within a topic; 0 before schema version 2. */
+  @Column(name = "appended_at", nullable = false)
+  private long appendedAt;
+
+  /** The producer's id for the message, if it gave one. */
+  @Column(name = "message_id", length = 128)
+  private String messageId;
+
   protected MessageEntity() {}
 
-  public MessageEntity(long topicId, long offset, long producerId, byte[] payload) {
+  public MessageEntity(
+      long topicId,
+      long offset,
+      long producerId,
+      byte[] payload,
+      long appendedAt,
+      String messageId) {
     this.topicId = topicId;
     this.offset = offset;
     this.producerId = producerId;
     this.payload = payload;
+    this.appendedAt = appendedAt;
+    this.messageId = messageId;
   }
 
   /** The primary key: topic and offset. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.MessageId;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,6 +129,32 @@ class JsonRequestTest {
     refusal(() -> body("{\"messages\":\"a\"}").messages());
     refusal(() -> body("{\"messages\":[\"a\"],\"message\":\"b\"}").messages());
     refusal(() -> body("{\"messages\":[\"a\"],\"log_message\":\"b\"}").messages());
+  }
+
+  @Test
+  void messageIdsAreOnePerMessageOfPrintableAscii() {
+    assertEquals(java.util.List.of(), body("{\"message\":\"m\"}").messageIds());
+    assertEquals(
+        java.util.List.of(MessageId.of("id 1")),
+        body("{\"message\":\"m\",\"message_id\":\"id 1\"}").messageIds());
+    assertEquals(
+        java.util.List.of(MessageId.of("a"), MessageId.of("b")),
+        body("{\"messages\":[\"x\",\"y\"],\"message_ids\":[\"a\",\"b\"]}").messageIds());
+    assertEquals(java.util.List.of(), body("{\"messages\":[\"x\"]}").messageIds());
+    assertTrue(
+        refusal(() -> body("{\"messages\":[\"x\",\"y\"],\"message_ids\":[\"a\"]}").messageIds())
+            .contains("one id per message"));
+    refusal(() -> body("{\"messages\":[\"x\"],\"message_ids\":[1]}").messageIds());
+    refusal(() -> body("{\"messages\":[\"x\"],\"message_ids\":\"a\"}").messageIds());
+    refusal(() -> body("{\"messages\":[\"x\"],\"message_id\":\"a\"}").messageIds());
+    refusal(() -> body("{\"message\":\"x\",\"message_ids\":[\"a\"]}").messageIds());
+    refusal(() -> body("{\"message\":\"x\",\"message_id\":\"\"}").messageIds());
+    refusal(() -> body("{\"message\":\"x\",\"message_id\":\"\u00e9\"}").messageIds());
+    refusal(
+        () -> body("{\"message\":\"x\",\"message_id\":\"" + "a".repeat(129) + "\"}").messageIds());
+    assertEquals(
+        1,
+        body("{\"message\":\"x\",\"message_id\":\"" + "~".repeat(128) + "\"}").messageIds().size());
   }
 
   @Test

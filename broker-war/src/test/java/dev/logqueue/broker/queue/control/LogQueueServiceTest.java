@@ -186,8 +186,10 @@ class LogQueueServiceTest {
         start(QueueSettings.defaults().withMaxMessageBytes(8).withProduceLimits(3, 10));
     ProducerId producer = await(queue.registerProducer(LOGS));
     ConsumerId consumer = await(queue.registerConsumer(LOGS));
-    assertEquals(0L, await(queue.produce(LOGS, producer, List.of("a", "b", "c"))));
-    assertEquals(3L, await(queue.produce(LOGS, producer, List.of("d"))));
+    assertEquals(
+        List.of(0L, 1L, 2L),
+        await(queue.produce(LOGS, producer, List.of("a", "b", "c"))).offsets());
+    assertEquals(3L, await(queue.produce(LOGS, producer, List.of("d"))).first());
     assertEquals(
         ErrorCode.MESSAGE_TOO_LARGE,
         refusalOf(() -> queue.produce(LOGS, producer, List.of("1", "2", "3", "4"))),

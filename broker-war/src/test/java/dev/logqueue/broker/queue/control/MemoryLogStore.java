@@ -18,7 +18,7 @@ final class MemoryLogStore implements LogStore {
   private final Map<TopicId, TopicRecord> topics = new TreeMap<>();
   private final List<ProducerRecord> producers = new ArrayList<>();
   private final Map<ConsumerId, ConsumerRecord> consumers = new TreeMap<>();
-  private final Map<TopicId, List<String>> messages = new HashMap<>();
+  private final Map<TopicId, List<MessageRecord>> messages = new HashMap<>();
   private volatile boolean down;
   private volatile boolean failAfterCommit;
   final AtomicInteger commits = new AtomicInteger();
@@ -41,14 +41,27 @@ final class MemoryLogStore implements LogStore {
   }
 
   @Override
-  public synchronized Snapshot load() {
+  public synchronized Snapshot load(long idsSince, int maxIds) {
     check();
     List<TopicRecord> topicRecords = new ArrayList<>();
+    Map<TopicId, List<RecentId>> recentIds = new HashMap<>();
     topics.forEach(
-        (id, topic) ->
-            topicRecords.add(
-                new TopicRecord(id, topic.name(), messages.getOrDefault(id, List.of()).size())));
-    return new Snapshot(topicRecords, List.copyOf(producers), List.copyOf(consumers.values()));
+        (id, topic) -> {
+          List<MessageRecord> log = messages.getOrDefault(id, List.of());
+          long last = log.isEmpty() ? 0 : log.get(log.size() - 1).appendedAt();
+          topicRecords.add(new TopicRecord(id, topic.name(), log.size(), last));
+          List<RecentId> recent = new ArrayList<>();
+          for (MessageRecord message : log) {
+            if (message.appendedAt() >= idsSince && message.messageId() != null) {
+              recent.add(new RecentId(message.messageId(), message.offset(), message.appendedAt()));
+            }
+          }
+          if (!recent.isEmpty() && maxIds > 0) {
+            recentIds.put(id, recent.subList(Math.max(0, recent.size() - maxIds), recent.size()));
+          }
+        });
+    return new Snapshot(
+        topicRecords, List.copyOf(producers), List.copyOf(consumers.values()), recentIds);
   }
 
   @Override
@@ -64,12 +77,15 @@ final class MemoryLogStore implements LogStore {
       consumers.put(consumer.id(), consumer);
     }
     for (MessageRecord message : changes.messages()) {
-      List<String> log = messages.computeIfAbsent(message.topic(), t -> new ArrayList<>());
+      List<MessageRecord> log = messages.computeIfAbsent(message.topic(), t -> new ArrayList<>());
       if (message.offset() != log.size()) {
         throw new IllegalStateException(
             "Offset " + message.offset() + " of topic " + message.topic() + " is not next");
       }
-      log.add(message.text());
+      if (!log.isEmpty() && log.get(log.size() - 1).appendedAt() > message.appendedAt()) {
+        throw new IllegalStateException("Time went back at offset " + message.offset());
+      }
+      log.add(message);
     }
     for (ConsumerRecord move : changes.offsets()) {
       consumers.put(move.id(), move);
@@ -85,9 +101,11 @@ final class MemoryLogStore implements LogStore {
   public synchronized List<String> read(TopicId topic, long fromOffset, int max) {
     check();
     reads.incrementAndGet();
-    List<String> log = messages.getOrDefault(topic, List.of());
+    List<MessageRecord> log = messages.getOrDefault(topic, List.of());
     int from = (int) Math.min(fromOffset, log.size());
-    return List.copyOf(log.subList(from, (int) Math.min(log.size(), fromOffset + max)));
+    return log.subList(from, (int) Math.min(log.size(), fromOffset + max)).stream()
+        .map(MessageRecord::text)
+        .toList();
   }
 
   @Override
@@ -96,7 +114,7 @@ final class MemoryLogStore implements LogStore {
   }
 
   synchronized List<String> messages(TopicId topic) {
-    return List.copyOf(messages.getOrDefault(topic, List.of()));
+    return messages.getOrDefault(topic, List.of()).stream().map(MessageRecord::text).toList();
   }
 
   synchronized long offset(long consumer) {

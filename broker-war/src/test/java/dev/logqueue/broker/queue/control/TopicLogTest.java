@@ -11,11 +11,30 @@ import org.junit.jupiter.api.Test;
 
 class TopicLogTest {
 
+  /** A topic log with this end and window bound. */
+  static TopicLog log(long end, int windowMessages, long windowBytes) {
+    QueueSettings d = QueueSettings.defaults();
+    QueueSettings settings =
+        new QueueSettings(
+            d.maxMessageBytes(),
+            windowMessages,
+            windowBytes,
+            d.historyCacheBytes(),
+            d.historyPageMessages(),
+            d.maxBatchMessages(),
+            d.commitTimeout(),
+            d.produceMaxMessages(),
+            d.produceMaxBytes(),
+            d.dedupWindow(),
+            d.dedupMaxIds());
+    return new TopicLog(new TopicId(1), TopicName.of("t"), end, 0, settings);
+  }
+
   @Test
   void theWindowKeepsTheLastMessagesByCount() {
-    TopicLog log = new TopicLog(new TopicId(1), TopicName.of("t"), 0, 3, Long.MAX_VALUE);
-    log.append(List.of("a", "b"));
-    log.append(List.of("c", "d", "e"));
+    TopicLog log = log(0, 3, Long.MAX_VALUE);
+    log.append(List.of("a", "b"), 0);
+    log.append(List.of("c", "d", "e"), 0);
     assertEquals(5, log.end());
     assertEquals(2, log.windowStart());
     assertNull(log.fromWindow(1));
@@ -26,8 +45,8 @@ class TopicLogTest {
 
   @Test
   void theWindowKeepsItsByteBoundAndStaysCorrectAcrossCompaction() {
-    TopicLog log = new TopicLog(new TopicId(1), TopicName.of("t"), 100, 1_000_000, 10 * 50);
-    IntStream.range(0, 5_000).forEach(i -> log.append(List.of(Integer.toString(i % 10))));
+    TopicLog log = log(100, 1_000_000, 10 * 50);
+    IntStream.range(0, 5_000).forEach(i -> log.append(List.of(Integer.toString(i % 10)), 0));
     assertEquals(5_100, log.end());
     assertEquals(5_100 - 10, log.windowStart(), "ten messages of about 50 bytes fit");
     for (long offset = log.windowStart(); offset < log.end(); offset++) {
@@ -37,8 +56,8 @@ class TopicLogTest {
 
   @Test
   void aMessageLargerThanTheWindowIsNotKept() {
-    TopicLog log = new TopicLog(new TopicId(1), TopicName.of("t"), 0, 10, 100);
-    log.append(List.of("x".repeat(1000)));
+    TopicLog log = log(0, 10, 100);
+    log.append(List.of("x".repeat(1000)), 0);
     assertEquals(1, log.end());
     assertEquals(1, log.windowStart());
   }

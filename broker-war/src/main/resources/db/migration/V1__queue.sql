@@ -1,4 +1,5 @@
--- LogQueue schema, version 1. H2 and PostgreSQL alike; idempotent.
+-- LogQueue schema, version 1 (the first release: it created these tables itself, IF NOT EXISTS).
+-- H2 and PostgreSQL alike. Later versions are V2__..., V3__... beside it (Flyway).
 -- A topic: id in creation order, unique name.
 CREATE TABLE IF NOT EXISTS lq_topic (
   id BIGINT NOT NULL PRIMARY KEY,
