@@ -6,16 +6,19 @@ import dev.logqueue.sdk.client.Bodies.TopicRequest;
 import dev.logqueue.sdk.client.LogQueueApi;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends messages to topics. A producer registers once per topic (when built, or at its first
@@ -32,6 +35,8 @@ import java.util.concurrent.TimeoutException;
 public class Producer extends LogQueueClient {
 
   private final Map<String, Long> ids;
+  private final String instance = UUID.randomUUID().toString();
+  private final AtomicLong sequence = new AtomicLong();
   private final Set<CompletableFuture<Void>> inFlight;
   private volatile boolean stopped;
 
@@ -93,7 +98,8 @@ public class Producer extends LogQueueClient {
   public void send(String topic, String message) {
     checkRunning();
     long id = register(topic);
-    retry.call("produce", false, () -> api.produce(new ProduceRequest(topic, id, message)));
+    ProduceRequest request = new ProduceRequest(topic, id, message, nextMessageId());
+    retry.call("produce", true, () -> api.produce(request));
   }
 
   /**
@@ -105,8 +111,12 @@ public class Producer extends LogQueueClient {
   public void sendBatch(String topic, List<String> messages) {
     checkRunning();
     long id = register(topic);
-    retry.call(
-        "produce", false, () -> api.produceBatch(new BatchProduceRequest(topic, id, messages)));
+    List<String> messageIds = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      messageIds.add(nextMessageId());
+    }
+    BatchProduceRequest request = new BatchProduceRequest(topic, id, messages, messageIds);
+    retry.call("produce", true, () -> api.produceBatch(request));
   }
 
   /**
@@ -123,16 +133,28 @@ public class Producer extends LogQueueClient {
     CompletableFuture<Void> sent =
         registered
             .thenCompose(
-                id ->
-                    retry.callAsync(
-                        "produce",
-                        false,
-                        () -> api.produceAsync(new ProduceRequest(topic, id, message))))
+                id -> {
+                  ProduceRequest request = request(topic, id, message); // one id for all tries
+                  return retry.callAsync("produce", true, () -> api.produceAsync(request));
+                })
             .thenApply(success -> (Void) null)
             .toCompletableFuture();
     inFlight.add(sent);
     sent.whenComplete((done, failure) -> inFlight.remove(sent));
     return sent;
+  }
+
+  /**
+   * A message id no other message of this producer has: the broker stores a message whose id it saw
+   * within its dedup window (2 minutes by default) only once, so a retry after a lost answer, a
+   * broken connection or {@code unavailable} never stores it twice.
+   */
+  private String nextMessageId() {
+    return instance + "-" + sequence.incrementAndGet();
+  }
+
+  private ProduceRequest request(String topic, long id, String message) {
+    return new ProduceRequest(topic, id, message, nextMessageId());
   }
 
   /** Whether {@link #send} may be called: until {@link #stop()}. */

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The v2 contract (DESIGN.md, "Contract v2: delivery guarantees"), over HTTP against the WAR on
- * Payara Micro: produce offsets and message ids.
+ * Payara Micro: produce offsets and message ids; durable, explicit consumers with leases, acks,
+ * dead letters and seek.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -137,5 +138,329 @@ class DeliveryContractIT {
     }
     long consumer = wire.registerConsumer(topic);
     assertEquals(0, wire.size(topic, consumer), "nothing was stored");
+  }
+
+  // ---- consumers
+
+  Reply post(String path, String topic, Object... fields) {
+    Object[] all = new Object[fields.length + 2];
+    all[0] = "topic";
+    all[1] = topic;
+    System.arraycopy(fields, 0, all, 2, fields.length);
+    return http.post(path, json(all));
+  }
+
+  JsonObject success(Reply reply) {
+    assertSuccess(reply);
+    return reply.json();
+  }
+
+  long explicitConsumer(String topic, Object... fields) {
+    Object[] all = new Object[fields.length + 2];
+    all[0] = "ack";
+    all[1] = "explicit";
+    System.arraycopy(fields, 0, all, 2, fields.length);
+    JsonObject registered = success(post("consumer/register", topic, all));
+    assertEquals("explicit", registered.getString("ack"), registered::toString);
+    return registered.getJsonNumber("consumer_id").longValue();
+  }
+
+  JsonObject consume(String topic, long consumer, Object... fields) {
+    Object[] all = new Object[fields.length + 2];
+    all[0] = "consumer_id";
+    all[1] = consumer;
+    System.arraycopy(fields, 0, all, 2, fields.length);
+    return success(post("consumer/consume", topic, all));
+  }
+
+  JsonObject ack(String topic, long consumer, Object... fields) {
+    Object[] all = new Object[fields.length + 2];
+    all[0] = "consumer_id";
+    all[1] = consumer;
+    System.arraycopy(fields, 0, all, 2, fields.length);
+    return success(post("consumer/ack", topic, all));
+  }
+
+  static List<Long> recordOffsets(JsonObject answer) {
+    return answer.getJsonArray("records").getValuesAs(JsonObject.class).stream()
+        .map(record -> record.getJsonNumber("offset").longValue())
+        .toList();
+  }
+
+  static List<Integer> recordDeliveries(JsonObject answer) {
+    return answer.getJsonArray("records").getValuesAs(JsonObject.class).stream()
+        .map(record -> record.getInt("delivery"))
+        .toList();
+  }
+
+  static jakarta.json.JsonArray numbers(long... values) {
+    var array = Json.createArrayBuilder();
+    for (long value : values) {
+      array.add(value);
+    }
+    return array.build();
+  }
+
+  void produceAll(String topic, String... texts) {
+    produce(topic, wire.registerProducer(topic), "messages", strings(texts));
+  }
+
+  @Test
+  void aDurableConsumerIsFoundByItsNameAndEchoesItsSettings() {
+    String topic = topic("durable");
+    produceAll(topic, "a", "b");
+    JsonObject first =
+        success(
+            post(
+                "consumer/register",
+                topic,
+                "name",
+                "billing",
+                "ack",
+                "explicit",
+                "start",
+                "latest"));
+    assertFalse(first.getBoolean("existing"), first::toString);
+    assertEquals("billing", first.getString("name"));
+    assertEquals(30_000, first.getInt("lease_ms"));
+    assertEquals(2, first.getInt("offset"), "latest: the end");
+    JsonObject again =
+        success(post("consumer/register", topic, "name", "billing", "ack", "explicit"));
+    assertTrue(again.getBoolean("existing"), again::toString);
+    assertEquals(first.getInt("consumer_id"), again.getInt("consumer_id"));
+    assertFailure(
+        post("consumer/register", topic, "name", "billing", "ack", "explicit", "lease_ms", 5000),
+        409,
+        "consumer_exists");
+    assertFailure(post("consumer/register", topic, "name", "billing"), 409, "consumer_exists");
+    JsonObject v1 = success(post("consumer/register", topic));
+    assertEquals("auto", v1.getString("ack"));
+    assertEquals(0, v1.getInt("offset"));
+    assertFalse(v1.containsKey("existing"));
+    JsonObject fromOne = success(post("consumer/register", topic, "start", 1));
+    assertEquals(1, fromOne.getInt("offset"));
+
+    for (Object[] bad :
+        List.of(
+            new Object[] {"ack", "sometimes"},
+            new Object[] {"start", "middle"},
+            new Object[] {"start", -1},
+            new Object[] {"name", "no spaces"},
+            new Object[] {"lease_ms", 5000},
+            new Object[] {"ack", "explicit", "lease_ms", 999},
+            new Object[] {"ack", "explicit", "max_deliveries", 3},
+            new Object[] {"ack", "explicit", "max_deliveries", 0, "dead_letter_topic", "d"},
+            new Object[] {"ack", "explicit", "max_deliveries", 1001, "dead_letter_topic", "d"},
+            new Object[] {"ack", "explicit", "max_deliveries", 2, "dead_letter_topic", topic})) {
+      assertFailure(post("consumer/register", topic, bad), 400, "bad_request");
+    }
+  }
+
+  @Test
+  void anExpiredLeaseGivesTheMessageAgainAndAcksSettleIt() throws InterruptedException {
+    String topic = topic("lease");
+    produceAll(topic, "a", "b", "c");
+    long consumer = explicitConsumer(topic, "lease_ms", 1000);
+    JsonObject first = consume(topic, consumer, "max", 2);
+    assertEquals(List.of(0L, 1L), recordOffsets(first));
+    assertEquals(List.of(1, 1), recordDeliveries(first));
+    JsonObject record = first.getJsonArray("records").getJsonObject(0);
+    assertEquals("a", record.getString("message"));
+    assertTrue(
+        record.getJsonNumber("timestamp").longValue() > 1_700_000_000_000L, record::toString);
+    assertTrue(first.getJsonNumber("lease_until").longValue() > System.currentTimeMillis() + 500);
+    assertEquals(List.of(2L), recordOffsets(consume(topic, consumer, "max", 10)));
+    JsonObject none = consume(topic, consumer);
+    assertEquals(List.of(), recordOffsets(none), "an empty list is no failure");
+    assertEquals(3, wire.size(topic, consumer));
+
+    JsonObject acked = ack(topic, consumer, "offsets", numbers(1));
+    assertEquals(1, acked.getInt("acked"), acked::toString);
+    assertEquals(0, acked.getInt("released"));
+    Thread.sleep(1_300);
+    JsonObject again = consume(topic, consumer, "max", 10, "offsets", numbers(2));
+    assertEquals(List.of(0L), recordOffsets(again), "2 was acked with the consume, first");
+    assertEquals(List.of(2), recordDeliveries(again));
+    assertEquals(1, wire.size(topic, consumer));
+    assertEquals(1, ack(topic, consumer, "ack_until", 3).getInt("acked"), "0, the one left");
+    assertEquals(0, wire.size(topic, consumer));
+
+    assertFailure(
+        post("consumer/ack", topic, "consumer_id", consumer, "offsets", numbers(3)),
+        409,
+        "not_delivered");
+    long auto = wire.registerConsumer(topic);
+    assertFailure(
+        post("consumer/ack", topic, "consumer_id", auto, "offsets", numbers(0)),
+        409,
+        "not_explicit");
+    assertFailure(
+        post("consumer/ack", topic, "consumer_id", consumer, "offsets", strings("x")),
+        400,
+        "bad_request");
+    assertFailure(
+        post(
+            "consumer/ack",
+            topic,
+            "consumer_id",
+            consumer,
+            "offsets",
+            numbers(0),
+            "release",
+            numbers(0)),
+        400,
+        "bad_request");
+    assertFailure(
+        http.get("consumer/ack?topic=" + topic + "&consumer_id=" + consumer),
+        405,
+        "method_not_allowed");
+  }
+
+  @Test
+  void twoClientsOfOneNamedConsumerSplitTenThousandMessages() throws Exception {
+    String topic = topic("shared");
+    long producer = wire.registerProducer(topic);
+    for (int batch = 0; batch < 10; batch++) {
+      String[] texts = new String[1000];
+      for (int i = 0; i < 1000; i++) {
+        texts[i] = "m-" + (batch * 1000 + i);
+      }
+      produce(topic, producer, "messages", strings(texts));
+    }
+    java.util.Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<Long> twice = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<java.util.concurrent.CompletableFuture<Integer>> clients = new java.util.ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      clients.add(
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                Wire own = wire;
+                long id =
+                    success(post("consumer/register", topic, "name", "workers", "ack", "explicit"))
+                        .getJsonNumber("consumer_id")
+                        .longValue();
+                int taken = 0;
+                jakarta.json.JsonArray previous = numbers();
+                while (true) {
+                  JsonObject answer = consume(topic, id, "max", 250, "offsets", previous);
+                  List<Long> offsets = recordOffsets(answer);
+                  if (offsets.isEmpty()) {
+                    return taken;
+                  }
+                  for (long offset : offsets) {
+                    if (!seen.add(offset)) {
+                      twice.add(offset);
+                    }
+                  }
+                  taken += offsets.size();
+                  previous = numbers(offsets.stream().mapToLong(Long::longValue).toArray());
+                  assertTrue(own != null);
+                }
+              }));
+    }
+    int first = clients.get(0).get(120, java.util.concurrent.TimeUnit.SECONDS);
+    int second = clients.get(1).get(120, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(List.of(), twice, "none given to both");
+    assertEquals(10_000, seen.size(), "none lost");
+    assertEquals(10_000, first + second);
+    assertTrue(first > 0 && second > 0, "both took part: " + first + " and " + second);
+  }
+
+  @Test
+  void aReleaseComesBackAfterItsDelayAnExtendKeepsTheLease() throws InterruptedException {
+    String topic = topic("release");
+    produceAll(topic, "a", "b", "c");
+    long consumer = explicitConsumer(topic);
+    assertEquals(List.of(0L, 1L, 2L), recordOffsets(consume(topic, consumer, "max", 10)));
+    JsonObject released = ack(topic, consumer, "release", numbers(1), "delay_ms", 600);
+    assertEquals(1, released.getInt("released"), released::toString);
+    assertEquals(
+        List.of(), recordOffsets(consume(topic, consumer, "max", 10)), "not before 600 ms");
+    Thread.sleep(800);
+    JsonObject back = consume(topic, consumer, "max", 10);
+    assertEquals(List.of(1L), recordOffsets(back));
+    assertEquals(List.of(2), recordDeliveries(back));
+
+    long extended = explicitConsumer(topic, "lease_ms", 2000);
+    assertEquals(List.of(0L), recordOffsets(consume(topic, extended)));
+    Thread.sleep(1_000);
+    assertEquals(1, ack(topic, extended, "extend", numbers(0)).getInt("extended"));
+    Thread.sleep(1_500); // 500 ms past the first lease, 500 ms within the renewed one
+    assertEquals(List.of(1L), recordOffsets(consume(topic, extended)), "0 is still leased");
+    Thread.sleep(1_000);
+    assertEquals(List.of(0L), recordOffsets(consume(topic, extended)));
+  }
+
+  @Test
+  void afterMaxDeliveriesOrARejectAMessageGoesToTheDeadLetterTopicWithItsOrigin()
+      throws InterruptedException {
+    String topic = topic("poison");
+    String dlq = topic + ".dlq";
+    produceAll(topic, "poison", "fine", "bad");
+    long consumer =
+        explicitConsumer(topic, "lease_ms", 1000, "max_deliveries", 2, "dead_letter_topic", dlq);
+    assertEquals(List.of(0L, 1L, 2L), recordOffsets(consume(topic, consumer, "max", 10)));
+    JsonObject rejected = ack(topic, consumer, "offsets", numbers(1), "reject", numbers(2));
+    assertEquals(1, rejected.getInt("rejected"), rejected::toString);
+    Thread.sleep(1_300);
+    JsonObject second = consume(topic, consumer, "max", 10);
+    assertEquals(List.of(0L), recordOffsets(second));
+    assertEquals(List.of(2), recordDeliveries(second));
+    Thread.sleep(1_300);
+    assertEquals(List.of(), recordOffsets(consume(topic, consumer, "max", 10)));
+    assertEquals(0, wire.size(topic, consumer), "dead-lettered counts as settled");
+
+    long reader = explicitConsumer(dlq);
+    List<JsonObject> dead =
+        consume(dlq, reader, "max", 10).getJsonArray("records").getValuesAs(JsonObject.class);
+    assertEquals(List.of("bad", "poison"), dead.stream().map(r -> r.getString("message")).toList());
+    JsonObject origin = dead.get(1).getJsonObject("origin");
+    assertEquals(topic, origin.getString("topic"));
+    assertEquals(0, origin.getInt("offset"));
+    assertEquals(2, origin.getInt("deliveries"));
+    assertEquals(2, dead.get(0).getJsonObject("origin").getInt("offset"));
+    assertEquals(1, dead.get(0).getJsonObject("origin").getInt("deliveries"));
+    assertEquals(List.of("bad", "poison"), wire.consume(dlq, wire.registerConsumer(dlq), 10));
+  }
+
+  @Test
+  void seekByOffsetAndByTimestamp() throws InterruptedException {
+    String topic = topic("seek");
+    produceAll(topic, "a", "b");
+    Thread.sleep(30);
+    long between = System.currentTimeMillis();
+    Thread.sleep(30);
+    produceAll(topic, "c", "d");
+    long auto = wire.registerConsumer(topic);
+    long consumer = explicitConsumer(topic);
+    assertEquals(4, recordOffsets(consume(topic, consumer, "max", 10)).size());
+
+    JsonObject moved =
+        success(post("consumer/seek", topic, "consumer_id", consumer, "timestamp", between));
+    assertEquals(2, moved.getInt("offset"));
+    assertEquals(List.of(2L, 3L), recordOffsets(consume(topic, consumer, "max", 10)));
+    assertEquals(
+        1,
+        success(post("consumer/seek", topic, "consumer_id", consumer, "offset", 1))
+            .getInt("offset"));
+    assertEquals(3, wire.size(topic, consumer));
+
+    assertEquals(
+        2,
+        success(post("consumer/seek", topic, "consumer_id", auto, "timestamp", between))
+            .getInt("offset"));
+    assertEquals(List.of("c", "d"), wire.consume(topic, auto, 10));
+    assertEquals(
+        4,
+        success(post("consumer/seek", topic, "consumer_id", auto, "offset", 99)).getInt("offset"));
+    assertFailure(post("consumer/seek", topic, "consumer_id", auto), 400, "bad_request");
+    assertFailure(
+        post("consumer/seek", topic, "consumer_id", auto, "offset", 1, "timestamp", 1),
+        400,
+        "bad_request");
+    assertFailure(
+        post("consumer/seek", topic, "consumer_id", 999_999, "offset", 1),
+        404,
+        "consumer_not_found");
   }
 }

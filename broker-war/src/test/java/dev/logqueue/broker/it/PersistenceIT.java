@@ -1,6 +1,7 @@
 package dev.logqueue.broker.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logqueue.testkit.Broker;
@@ -81,8 +82,8 @@ class PersistenceIT {
   }
 
   @Test
-  void messageIdsAreRememberedAcrossAKill() {
-    broker = Broker.on(Database.forSuite()).start();
+  void messageIdsAreRememberedAcrossAKillWithinTheWindow() {
+    broker = Broker.on(Database.forSuite()).setting("LOGQUEUE_DEDUP_MAX_IDS", 30).start();
     Wire wire = new Wire(broker.uri());
     long producer = wire.registerProducer("ids");
     long consumer = wire.registerConsumer("ids");
@@ -100,6 +101,13 @@ class PersistenceIT {
     }
     assertEquals(20, produceWithId(wire, producer, "m-20").getInt("offset"));
     assertEquals(21, wire.size("ids", consumer), "each message stored once");
+
+    for (int i = 21; i < 51; i++) {
+      produceWithId(wire, producer, "m-" + i);
+    }
+    JsonObject outside = produceWithId(wire, producer, "m-0");
+    assertEquals(51, outside.getInt("offset"), "30 newer ids pushed m-0 out of the window");
+    assertFalse(outside.containsKey("duplicate"), outside::toString);
   }
 
   private static JsonObject produceWithId(Wire wire, long producer, String message) {

@@ -19,13 +19,37 @@ public final class Bodies {
 
   public record ProducerRegistered(String status, @JsonbProperty("producer_id") long producerId) {}
 
+  /**
+   * A message, with the producer's id for it (or null): a retry with the same id stores nothing.
+   */
   public record ProduceRequest(
-      String topic, @JsonbProperty("producer_id") long producerId, String message) {}
+      String topic,
+      @JsonbProperty("producer_id") long producerId,
+      String message,
+      @JsonbProperty("message_id") String messageId) {
 
+    public ProduceRequest(String topic, long producerId, String message) {
+      this(topic, producerId, message, null);
+    }
+  }
+
+  /** A batch, with one id per message (or null). */
   public record BatchProduceRequest(
-      String topic, @JsonbProperty("producer_id") long producerId, List<String> messages) {}
+      String topic,
+      @JsonbProperty("producer_id") long producerId,
+      List<String> messages,
+      @JsonbProperty("message_ids") List<String> messageIds) {
 
-  public record Appended(String status, int appended) {}
+    public BatchProduceRequest(String topic, long producerId, List<String> messages) {
+      this(topic, producerId, messages, null);
+    }
+  }
+
+  /** A single produce's answer: the message's offset; {@code duplicate} if stored before. */
+  public record Produced(String status, long offset, boolean duplicate) {}
+
+  /** A batch produce's answer: how many were newly stored, each one's offset. */
+  public record Appended(String status, int appended, List<Long> offsets, int duplicates) {}
 
   public record ConsumerRegistered(String status, @JsonbProperty("consumer_id") long consumerId) {}
 

@@ -9,6 +9,7 @@ import dev.logqueue.sdk.client.Bodies.Consumed;
 import dev.logqueue.sdk.client.Bodies.ConsumerRegistered;
 import dev.logqueue.sdk.client.Bodies.NewTopic;
 import dev.logqueue.sdk.client.Bodies.ProduceRequest;
+import dev.logqueue.sdk.client.Bodies.Produced;
 import dev.logqueue.sdk.client.Bodies.ProducerRegistered;
 import dev.logqueue.sdk.client.Bodies.Size;
 import dev.logqueue.sdk.client.Bodies.Success;
@@ -61,11 +62,11 @@ public interface LogQueueApi extends AutoCloseable {
 
   @POST
   @Path("producer/produce")
-  Success produce(ProduceRequest message);
+  Produced produce(ProduceRequest message);
 
   @POST
   @Path("producer/produce")
-  CompletionStage<Success> produceAsync(ProduceRequest message);
+  CompletionStage<Produced> produceAsync(ProduceRequest message);
 
   /** Appends the messages in order, all or none. */
   @POST

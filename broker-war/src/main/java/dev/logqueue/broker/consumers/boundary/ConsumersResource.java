@@ -2,9 +2,12 @@ package dev.logqueue.broker.consumers.boundary;
 
 import dev.logqueue.broker.http.boundary.JsonRequest;
 import dev.logqueue.broker.http.boundary.Replies;
+import dev.logqueue.broker.queue.control.AckRequest;
 import dev.logqueue.broker.queue.control.LogQueueService;
 import dev.logqueue.broker.queue.control.QueueSettings;
+import dev.logqueue.broker.queue.control.Taken;
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,15 +18,17 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Consumers: register for a topic, then take its messages in order from their own offset. Consume
- * takes its parameters from the query string or a JSON body; POST is its synonym for clients that
- * cannot send a body with GET (and the safer form: a consume changes state).
+ * Consumers: register for a topic, then take its messages in order. Consume takes its parameters
+ * from the query string or a JSON body; POST is its synonym for clients that cannot send a body
+ * with GET (and the safer form: a consume changes state). Explicit consumers settle what they took
+ * with ack (or with their next consume), and any consumer can be moved with seek.
  */
 @ApplicationScoped
 @Path("consumer")
@@ -31,20 +36,29 @@ public class ConsumersResource {
 
   @Inject LogQueueService queue;
 
-  /** {@code {"topic": T}}; T must exist; the consumer starts at the beginning of T. */
+  /**
+   * {@code {"topic": T}}; T must exist. Optional: {@code name} (durable), {@code start}, {@code
+   * ack}, {@code lease_ms}, {@code max_deliveries} with {@code dead_letter_topic}.
+   */
   @POST
   @Path("register")
   public void register(byte[] body, @Suspended AsyncResponse async) {
-    TopicName topic = JsonRequest.of(body).topic();
+    JsonRequest request = JsonRequest.of(body);
+    TopicName topic = request.topic();
     Replies.answer(
-        async, queue.registerConsumer(topic), id -> Replies.ok("consumer_id", id.value()));
+        async,
+        queue.registerConsumer(
+            topic, ConsumerFields.settings(request), ConsumerFields.start(request)),
+        Replies::registered);
   }
 
   /**
    * {@code topic} and {@code consumer_id}, in the query string or a JSON body. With {@code max} (1
    * to 1000) the answer is a batch, {@code {"messages": [...]}}, empty when there is nothing to
    * read; with {@code wait_ms} (0 to 30000) it waits that long for a message to arrive instead of
-   * answering empty (or queue_empty) at once.
+   * answering empty (or queue_empty) at once. An explicit consumer's answer is {@code records}
+   * leased until {@code lease_until}; its request may settle earlier ones first ({@code offsets},
+   * {@code ack_until}, ...).
    */
   @GET
   @Path("consume")
@@ -55,15 +69,26 @@ public class ConsumersResource {
     Optional<Integer> max = request.integer("max", 1, QueueSettings.CONSUME_MAX_MESSAGES);
     int waitMillis =
         request.integer("wait_ms", 0, (int) QueueSettings.CONSUME_MAX_WAIT.toMillis()).orElse(0);
+    AckRequest settle = ConsumerFields.acks(request);
     Duration wait = Duration.ofMillis(waitMillis);
-    CompletableFuture<List<String>> taken =
-        queue.consume(topic, consumer, max.orElse(1), max.isEmpty(), wait);
+    CompletableFuture<Taken> taken = queue.consume(topic, consumer, max.orElse(1), wait, settle);
     Replies.answer(
-        async,
-        taken,
-        wait,
-        messages ->
-            max.isPresent() ? Replies.ok("messages", messages) : Replies.message(messages.get(0)));
+        async, taken, wait, answer -> consumed(answer, max.isPresent(), topic, consumer));
+  }
+
+  /** The answer's shape: records (explicit), a batch, or v1's one message (queue_empty if none). */
+  private static Response consumed(
+      Taken taken, boolean batch, TopicName topic, ConsumerId consumer) {
+    if (taken.explicit()) {
+      return Replies.records(taken);
+    }
+    if (batch) {
+      return Replies.ok("messages", taken.texts());
+    }
+    if (taken.isEmpty()) {
+      throw LogQueueException.queueEmpty(consumer, topic);
+    }
+    return Replies.message(taken.texts().get(0));
   }
 
   @POST
@@ -71,5 +96,40 @@ public class ConsumersResource {
   public void consumeByPost(
       @Context ContainerRequestContext context, @Suspended AsyncResponse async) {
     consume(context, async);
+  }
+
+  /**
+   * {@code {"topic","consumer_id","offsets":[...],"ack_until":N,"release":[...],"extend":[...],
+   * "reject":[...],"delay_ms":D}}: settles an explicit consumer's leased messages, all or none,
+   * committed before the answer.
+   */
+  @POST
+  @Path("ack")
+  public void ack(byte[] body, @Suspended AsyncResponse async) {
+    JsonRequest request = JsonRequest.of(body);
+    TopicName topic = request.topic();
+    ConsumerId consumer = request.consumerId();
+    AckRequest acks = ConsumerFields.acks(request);
+    Replies.answer(async, queue.ack(topic, consumer, acks), Replies::acked);
+  }
+
+  /**
+   * {@code {"topic","consumer_id","offset":N}} or {@code "timestamp":T}: moves the consumer there,
+   * committed before the answer {@code {"offset":N}}.
+   */
+  @POST
+  @Path("seek")
+  public void seek(byte[] body, @Suspended AsyncResponse async) {
+    JsonRequest request = JsonRequest.of(body);
+    TopicName topic = request.topic();
+    ConsumerId consumer = request.consumerId();
+    OptionalLong offset = optional(request.whole("offset", 0, Long.MAX_VALUE));
+    OptionalLong timestamp = optional(request.whole("timestamp", 0, Long.MAX_VALUE));
+    Replies.answer(
+        async, queue.seek(topic, consumer, offset, timestamp), at -> Replies.ok("offset", at));
+  }
+
+  private static OptionalLong optional(Optional<Long> value) {
+    return value.map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 }

@@ -1,6 +1,6 @@
 package dev.logqueue.broker.health.boundary;
 
-import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.control.QueueEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -15,7 +15,7 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class QueueLiveness implements HealthCheck {
 
-  @Inject LogQueueService queue;
+  @Inject QueueEngine queue;
 
   @Override
   public HealthCheckResponse call() {

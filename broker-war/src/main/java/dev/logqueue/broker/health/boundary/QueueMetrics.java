@@ -1,6 +1,7 @@
 package dev.logqueue.broker.health.boundary;
 
-import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.control.QueueEngine;
+import dev.logqueue.broker.queue.control.QueueGauges;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +19,8 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 @ApplicationScoped
 public class QueueMetrics {
 
-  @Inject LogQueueService queue;
+  @Inject QueueGauges gauges;
+  @Inject QueueEngine queue;
   @Inject MetricRegistry registry;
 
   void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -48,11 +50,10 @@ public class QueueMetrics {
         });
   }
 
-  private void gauge(
-      String name, String help, String unit, ToDoubleFunction<LogQueueService> value) {
+  private void gauge(String name, String help, String unit, ToDoubleFunction<QueueGauges> value) {
     registry.gauge(
         Metadata.builder().withName(name).withDescription(help).withUnit(unit).build(),
-        queue,
+        gauges,
         service -> value.applyAsDouble(service));
   }
 

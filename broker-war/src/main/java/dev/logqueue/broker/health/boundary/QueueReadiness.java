@@ -1,6 +1,6 @@
 package dev.logqueue.broker.health.boundary;
 
-import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.control.QueueEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -12,7 +12,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class QueueReadiness implements HealthCheck {
 
-  @Inject LogQueueService queue;
+  @Inject QueueEngine queue;
 
   @Override
   public HealthCheckResponse call() {

@@ -1,6 +1,6 @@
 package dev.logqueue.broker.health.boundary;
 
-import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.control.QueueEngine;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -25,7 +25,7 @@ public class StartupBanner implements ServletContextListener {
   private static final Logger LOG = System.getLogger(StartupBanner.class.getName());
   private static final String POM = "/META-INF/maven/dev.logqueue/logqueue-broker/pom.properties";
 
-  @Inject LogQueueService queue;
+  @Inject QueueEngine queue;
 
   /** Set by payara-config/run.sh; unknown on a server started otherwise. */
   @Inject

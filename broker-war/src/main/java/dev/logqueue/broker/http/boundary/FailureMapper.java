@@ -120,7 +120,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
       case TOPIC_NOT_FOUND, PRODUCER_NOT_FOUND, CONSUMER_NOT_FOUND, QUEUE_EMPTY, NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
       case NOT_ACCEPTABLE -> 406;
-      case TOPIC_EXISTS -> 409;
+      case TOPIC_EXISTS, CONSUMER_EXISTS, NOT_DELIVERED, LEASE_EXPIRED, NOT_EXPLICIT -> 409;
       case MESSAGE_TOO_LARGE -> 413;
       case UNAVAILABLE -> 503;
       case INTERNAL_ERROR -> 500;

@@ -175,6 +175,84 @@ public final class JsonRequest {
     return batch != null && batch.getValueType() != JsonValue.ValueType.NULL;
   }
 
+  /** An optional string field. */
+  public Optional<String> optionalText(String name) {
+    return Optional.ofNullable(textOrNull(name));
+  }
+
+  /** An optional whole number within bounds: a JSON integer, or a string of digits. */
+  public Optional<Long> whole(String name, long min, long max) {
+    Supplier<LogQueueException> invalid =
+        () ->
+            LogQueueException.badRequest(
+                "Field '" + name + "' must be an integer from " + min + " to " + max);
+    Long number = wholeNumber(name, invalid);
+    if (number == null) {
+      return Optional.empty();
+    }
+    if (number < min || number > max) {
+      throw invalid.get();
+    }
+    return Optional.of(number);
+  }
+
+  /** An optional array of offsets (integers from 0) in the body; empty if absent. */
+  public List<Long> offsets(String name) {
+    JsonValue value = body.get(name);
+    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+      return List.of();
+    }
+    LogQueueException invalid =
+        LogQueueException.badRequest(
+            "Field '" + name + "' must be an array of offsets (integers from 0)");
+    if (!(value instanceof JsonArray array)) {
+      throw invalid;
+    }
+    List<Long> offsets = new ArrayList<>(array.size());
+    for (JsonValue item : array) {
+      if (!(item instanceof JsonNumber number)) {
+        throw invalid;
+      }
+      try {
+        long offset = number.bigDecimalValue().longValueExact();
+        if (offset < 0) {
+          throw invalid;
+        }
+        offsets.add(offset);
+      } catch (ArithmeticException e) {
+        throw invalid;
+      }
+    }
+    return offsets;
+  }
+
+  /** Whether the request has this field, in its query string or its body (and not null). */
+  public boolean has(String name) {
+    return isPresent(name);
+  }
+
+  /**
+   * A field that is a string or a whole number: {@code start} ("earliest", "latest" or an offset).
+   * Empty if absent; the text of a string, or the number as digits.
+   */
+  public Optional<String> textOrNumber(String name) {
+    String fromQuery = query.getFirst(name);
+    if (fromQuery != null) {
+      return Optional.of(fromQuery);
+    }
+    JsonValue value = body.get(name);
+    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+      return Optional.empty();
+    }
+    if (value instanceof JsonString string) {
+      return Optional.of(string.getString());
+    }
+    if (value instanceof JsonNumber number && number.isIntegral()) {
+      return Optional.of(number.bigDecimalValue().toBigInteger().toString());
+    }
+    throw LogQueueException.badRequest("Field '" + name + "' must be a string or an integer");
+  }
+
   /** An optional integer field within bounds: a JSON integer, or a string of digits. */
   public Optional<Integer> integer(String name, int min, int max) {
     Long number = wholeNumber(name, () -> outOfRange(name, min, max));

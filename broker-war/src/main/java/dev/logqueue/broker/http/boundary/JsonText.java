@@ -1,6 +1,8 @@
 package dev.logqueue.broker.http.boundary;
 
+import dev.logqueue.broker.queue.control.Taken;
 import dev.logqueue.broker.queue.entity.ErrorCode;
+import dev.logqueue.broker.queue.entity.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -56,6 +58,30 @@ final class JsonText {
         json.append(',');
       }
       json.append(values.get(i).longValue());
+    }
+    json.append(']');
+    return this;
+  }
+
+  /** An array of a consume's records, each an object; a dead-lettered copy's with its origin. */
+  JsonText records(String name, List<Taken.Record> records) {
+    json.append(",\"").append(name).append("\":[");
+    for (int i = 0; i < records.size(); i++) {
+      Taken.Record record = records.get(i);
+      Message message = record.message();
+      json.append(i > 0 ? ",{" : "{").append("\"offset\":").append(record.offset());
+      json.append(",\"message\":");
+      quote(json, message.text());
+      json.append(",\"timestamp\":").append(message.timestamp());
+      json.append(",\"delivery\":").append(record.delivery());
+      Message.Origin origin = message.origin();
+      if (origin != null) {
+        json.append(",\"origin\":{\"topic\":");
+        quote(json, origin.topic().value());
+        json.append(",\"offset\":").append(origin.offset());
+        json.append(",\"deliveries\":").append(origin.deliveries()).append('}');
+      }
+      json.append('}');
     }
     json.append(']');
     return this;

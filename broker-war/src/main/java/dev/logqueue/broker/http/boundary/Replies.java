@@ -1,6 +1,10 @@
 package dev.logqueue.broker.http.boundary;
 
+import dev.logqueue.broker.queue.control.Acked;
 import dev.logqueue.broker.queue.control.Appended;
+import dev.logqueue.broker.queue.control.Registered;
+import dev.logqueue.broker.queue.control.Taken;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -64,6 +68,48 @@ public final class Replies {
             .number("duplicates", appended.duplicates()));
   }
 
+  /**
+   * A consumer registered: {@code consumer_id}, and its settings and position echoed ({@code name}
+   * and {@code existing} for a durable one; {@code lease_ms} and the dead-letter settings for an
+   * explicit one).
+   */
+  public static Response registered(Registered registered) {
+    ConsumerSettings settings = registered.settings();
+    JsonText body = new JsonText().number("consumer_id", registered.id().value());
+    if (settings.name() != null) {
+      body.string("name", settings.name()).bool("existing", registered.existing());
+    }
+    body.string("ack", settings.explicit() ? "explicit" : "auto");
+    if (settings.explicit()) {
+      body.number("lease_ms", settings.leaseMillis());
+      if (settings.hasDeadLetterTopic()) {
+        body.number("max_deliveries", settings.maxDeliveries())
+            .string("dead_letter_topic", settings.deadLetterTopic().value());
+      }
+    }
+    return ok(body.number("offset", registered.offset()));
+  }
+
+  /**
+   * An explicit consumer's consume: {@code {"status":"success","records":[{"offset":N,
+   * "message":M,"timestamp":T,"delivery":D}, ...],"lease_until":T}}; a dead-lettered copy's record
+   * also has its {@code origin}.
+   */
+  public static Response records(Taken taken) {
+    JsonText body = new JsonText().records("records", taken.records());
+    return ok(taken.isEmpty() ? body : body.number("lease_until", taken.leaseUntil()));
+  }
+
+  /** {@code {"status":"success","acked":A,"released":R,"extended":E,"rejected":J}} */
+  public static Response acked(Acked acked) {
+    return ok(
+        new JsonText()
+            .number("acked", acked.acked())
+            .number("released", acked.released())
+            .number("extended", acked.extended())
+            .number("rejected", acked.rejected()));
+  }
+
   /** {@code {"status":"success","message":M,"log_message":M}}: a v1 consume's answer. */
   public static Response message(String message) {
     return ok(new JsonText().string("message", message).string("log_message", message));
@@ -111,7 +157,14 @@ public final class Replies {
           } else if (failure != null) {
             async.resume(failure instanceof CompletionException ? failure.getCause() : failure);
           } else {
-            async.resume(onSuccess.apply(value));
+            Response response;
+            try {
+              response = onSuccess.apply(value);
+            } catch (LogQueueException refusal) {
+              async.resume(refusal); // the answer's shape refuses it (v1's queue_empty)
+              return;
+            }
+            async.resume(response);
           }
         });
   }

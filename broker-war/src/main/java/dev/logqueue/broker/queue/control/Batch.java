@@ -1,5 +1,7 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.control.Deliveries.AckChanges;
+import dev.logqueue.broker.queue.control.LogStore.AckRecord;
 import dev.logqueue.broker.queue.control.LogStore.Changes;
 import dev.logqueue.broker.queue.control.LogStore.ConsumerRecord;
 import dev.logqueue.broker.queue.control.LogStore.MessageRecord;
@@ -7,19 +9,27 @@ import dev.logqueue.broker.queue.control.LogStore.ProducerRecord;
 import dev.logqueue.broker.queue.control.LogStore.RecentId;
 import dev.logqueue.broker.queue.control.LogStore.TopicRecord;
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
+import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The changes of one group commit, staged on top of the committed state: what the commands of the
  * batch see while they are applied in order, what goes to the store in one transaction, and what is
  * published to memory once that transaction has committed. Used by the committer's thread only.
+ *
+ * <p>Explicit consumers' deliveries are memory the commands change as they are applied (see {@link
+ * Deliveries}); the batch collects what of them must be stored.
  */
 final class Batch {
 
@@ -29,9 +39,11 @@ final class Batch {
   private final Map<TopicName, TopicLog> newTopics = new LinkedHashMap<>();
   private final Map<ProducerId, TopicLog> newProducers = new LinkedHashMap<>();
   private final List<ConsumerCursor> newConsumers = new ArrayList<>();
-  private final Map<TopicLog, List<String>> appended = new LinkedHashMap<>();
+  private final Map<TopicLog, List<Message>> appended = new LinkedHashMap<>();
   private final List<MessageRecord> messages = new ArrayList<>();
   private final Map<ConsumerCursor, Long> moves = new LinkedHashMap<>();
+  private final Set<ConsumerCursor> settling = new LinkedHashSet<>();
+  private final Set<TopicLog> released = new LinkedHashSet<>();
 
   // per topic appended to: when its messages of this batch are appended, and the ids they carry
   private final Map<TopicLog, Long> appendedAt = new HashMap<>();
@@ -47,10 +59,15 @@ final class Batch {
     return state;
   }
 
-  /** A committed topic or one this batch creates; {@code null} if neither. */
-  TopicLog findTopic(TopicName name) {
-    TopicLog topic = state.findTopic(name);
-    return topic != null ? topic : newTopics.get(name);
+  /** The wall-clock time of this batch, milliseconds since 1970. */
+  long now() {
+    return now;
+  }
+
+  /** A committed topic or one this batch creates. */
+  Optional<TopicLog> findTopic(TopicName name) {
+    Optional<TopicLog> topic = state.findTopic(name);
+    return topic.isPresent() ? topic : Optional.ofNullable(newTopics.get(name));
   }
 
   TopicLog createTopic(TopicName name) {
@@ -59,16 +76,35 @@ final class Batch {
     return topic;
   }
 
+  /** The topic, created if there is none. */
+  TopicLog topicOrCreate(TopicName name) {
+    return findTopic(name).orElseGet(() -> createTopic(name));
+  }
+
   ProducerId registerProducer(TopicLog topic) {
     ProducerId id = state.nextProducerId();
     newProducers.put(id, topic);
     return id;
   }
 
-  ConsumerId registerConsumer(TopicLog topic) {
-    ConsumerCursor consumer = new ConsumerCursor(state.nextConsumerId(), topic, 0);
+  /** A durable consumer this batch registers, if one of this name is in it. */
+  Optional<ConsumerCursor> findNewConsumer(TopicLog topic, String name) {
+    return newConsumers.stream()
+        .filter(c -> c.topic() == topic && name.equals(c.settings().name()))
+        .findFirst();
+  }
+
+  ConsumerCursor registerConsumer(TopicLog topic, ConsumerSettings settings, long offset) {
+    ConsumerId id = state.nextConsumerId();
+    ConsumerCursor consumer =
+        new ConsumerCursor(
+            id,
+            topic,
+            settings,
+            offset,
+            settings.explicit() ? new Deliveries(id, offset, List.of(), offset) : null);
     newConsumers.add(consumer);
-    return consumer.id();
+    return consumer;
   }
 
   /**
@@ -77,8 +113,7 @@ final class Batch {
    * earlier in this batch, is not appended again: it answers the offset it got then.
    */
   Appended append(TopicLog topic, ProducerId producer, List<String> texts, List<MessageId> ids) {
-    List<String> pending = appended.computeIfAbsent(topic, t -> new ArrayList<>());
-    long at = appendedAt.computeIfAbsent(topic, t -> t.appendTime(now));
+    long at = appendTime(topic);
     List<Long> offsets = new ArrayList<>(texts.size());
     int duplicates = 0;
     for (int i = 0; i < texts.size(); i++) {
@@ -89,9 +124,7 @@ final class Batch {
         duplicates++;
         continue;
       }
-      long offset = topic.end() + pending.size();
-      messages.add(new MessageRecord(topic.id(), offset, producer, texts.get(i), at, id));
-      pending.add(texts.get(i));
+      long offset = append(topic, producer, Message.of(texts.get(i), at), id);
       offsets.add(offset);
       if (id != null) {
         newIds
@@ -100,6 +133,31 @@ final class Batch {
       }
     }
     return new Appended(offsets, duplicates);
+  }
+
+  /** Copies a message of an explicit consumer's topic to its dead-letter topic. */
+  void deadLetter(ConsumerCursor consumer, long offset, int deliveries) {
+    TopicLog origin = consumer.topic();
+    Message original = read(origin, offset, 1).get(0);
+    TopicLog target = topicOrCreate(consumer.settings().deadLetterTopic());
+    Message copy =
+        new Message(
+            original.text(),
+            appendTime(target),
+            new Message.Origin(origin.name(), offset, deliveries));
+    append(target, ProducerId.BROKER, copy, null);
+  }
+
+  private long append(TopicLog topic, ProducerId producer, Message message, MessageId id) {
+    List<Message> pending = appended.computeIfAbsent(topic, t -> new ArrayList<>());
+    long offset = topic.end() + pending.size();
+    messages.add(new MessageRecord(topic.id(), offset, producer, message, id));
+    pending.add(message);
+    return offset;
+  }
+
+  private long appendTime(TopicLog topic) {
+    return appendedAt.computeIfAbsent(topic, t -> t.appendTime(now));
   }
 
   /** The offset a message with this id got, in this batch or within the topic's window. */
@@ -111,54 +169,72 @@ final class Batch {
 
   /** The end offset of a topic with this batch's appends. */
   long end(TopicLog topic) {
-    List<String> pending = appended.get(topic);
+    List<Message> pending = appended.get(topic);
     return topic.end() + (pending == null ? 0 : pending.size());
   }
 
-  /** A consumer's offset with this batch's moves. */
+  /** An auto consumer's offset with this batch's moves. */
   long offset(ConsumerCursor consumer) {
     Long moved = moves.get(consumer);
     return moved != null ? moved : consumer.offset();
   }
 
+  /** Moves an auto consumer. */
   void move(ConsumerCursor consumer, long offset) {
     moves.put(consumer, offset);
+  }
+
+  /** An explicit consumer's deliveries changed what must be stored: its floor or its acks. */
+  void settled(ConsumerCursor consumer) {
+    settling.add(consumer);
+  }
+
+  /** Messages of this topic became ready to be given again: consumes waiting on it retry. */
+  void released(TopicLog topic) {
+    released.add(topic);
   }
 
   /**
    * Messages of a topic from {@code from} on, at most {@code max}, up to this batch's end: from the
    * batch's own appends, the topic's window, or the history read back from the store.
    */
-  List<String> read(TopicLog topic, long from, int max) {
+  List<Message> read(TopicLog topic, long from, int max) {
     long until = Math.min(end(topic), from + max);
-    List<String> result = new ArrayList<>((int) Math.max(0, until - from));
+    List<Message> result = new ArrayList<>((int) Math.max(0, until - from));
     long offset = from;
     long committedEnd = topic.end();
     while (offset < until && offset < committedEnd) {
-      String text = topic.fromWindow(offset);
-      if (text != null) {
-        result.add(text);
+      Message message = topic.fromWindow(offset);
+      if (message != null) {
+        result.add(message);
         offset++;
       } else {
         long historyUntil = Math.min(until, topic.windowStart());
-        List<String> older =
+        List<Message> older =
             history.read(topic.id(), offset, (int) (historyUntil - offset), committedEnd);
         result.addAll(older);
         offset += older.size();
       }
     }
     if (offset < until) {
-      List<String> pending = appended.get(topic);
+      List<Message> pending = appended.get(topic);
       int index = (int) (offset - committedEnd);
       result.addAll(pending.subList(index, index + (int) (until - offset)));
     }
     return result;
   }
 
-  /** The topics this batch appends to. */
-  List<TopicName> appendedTopics() {
-    List<TopicName> topics = new ArrayList<>(appended.size());
+  /** The first committed offset of a message appended at or after {@code time}; the end if none. */
+  long firstAtOrAfter(TopicLog topic, long time) {
+    long inWindow = topic.firstInWindowAtOrAfter(time);
+    return inWindow >= 0 ? inWindow : history.firstAtOrAfter(topic.id(), topic.windowStart(), time);
+  }
+
+  /** The topics this batch appends to or gives messages back on: waiting consumes retry there. */
+  List<TopicName> changedTopics() {
+    List<TopicName> topics = new ArrayList<>(appended.size() + released.size());
     appended.keySet().forEach(topic -> topics.add(topic.name()));
+    released.forEach(topic -> topics.add(topic.name()));
     return topics;
   }
 
@@ -171,13 +247,23 @@ final class Batch {
     newProducers.forEach((id, topic) -> producers.add(new ProducerRecord(id, topic.id())));
     List<ConsumerRecord> consumers = new ArrayList<>(newConsumers.size());
     for (ConsumerCursor consumer : newConsumers) {
-      consumers.add(new ConsumerRecord(consumer.id(), consumer.topic().id(), consumer.offset()));
+      consumers.add(record(consumer, consumer.offset()));
     }
     List<ConsumerRecord> offsets = new ArrayList<>(moves.size());
-    moves.forEach(
-        (consumer, offset) ->
-            offsets.add(new ConsumerRecord(consumer.id(), consumer.topic().id(), offset)));
-    return new Changes(topics, producers, consumers, messages, offsets);
+    moves.forEach((consumer, offset) -> offsets.add(record(consumer, offset)));
+    List<AckRecord> acks = new ArrayList<>(settling.size());
+    for (ConsumerCursor consumer : settling) {
+      AckChanges changed = consumer.deliveries().drainChanges();
+      if (changed != null) {
+        acks.add(
+            new AckRecord(consumer.id(), changed.floor(), changed.resetAcks(), changed.newAcks()));
+      }
+    }
+    return new Changes(topics, producers, consumers, messages, offsets, acks);
+  }
+
+  private static ConsumerRecord record(ConsumerCursor consumer, long offset) {
+    return new ConsumerRecord(consumer.id(), consumer.topic().id(), offset, consumer.settings());
   }
 
   /** Makes the committed batch visible: called only after the store committed it. */
@@ -185,7 +271,7 @@ final class Batch {
     newTopics.values().forEach(state::add);
     newProducers.forEach(state::addProducer);
     newConsumers.forEach(state::add);
-    appended.forEach((topic, texts) -> topic.append(texts, appendedAt.get(topic)));
+    appended.forEach(TopicLog::append);
     newIds.forEach(
         (topic, ids) ->
             ids.values().forEach(r -> topic.dedup().add(r.id(), r.offset(), r.appendedAt())));

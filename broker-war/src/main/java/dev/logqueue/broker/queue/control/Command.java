@@ -1,11 +1,16 @@
 package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +24,9 @@ abstract sealed class Command<T>
         Command.RegisterProducer,
         Command.RegisterConsumer,
         Command.Append,
-        Command.Consume {
+        Command.Consume,
+        Command.Ack,
+        Command.Seek {
 
   private static final int QUEUED = 0;
   private static final int TAKEN = 1;
@@ -61,11 +68,6 @@ abstract sealed class Command<T>
     return phase.compareAndSet(QUEUED, TAKEN);
   }
 
-  /** Whether the last {@link #apply} asked to wait for a message instead of answering. */
-  boolean isParked() {
-    return false;
-  }
-
   /** The committer parks a taken command until its topic grows or its wait ends. */
   void park() {
     phase.set(PARKED);
@@ -74,6 +76,18 @@ abstract sealed class Command<T>
   /** The committer takes a parked command back, to apply it again; false if it was withdrawn. */
   boolean wake(long newDeadline) {
     if (phase.compareAndSet(PARKED, TAKEN)) {
+      deadline = newDeadline;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A timer hands a parked command back to the committer's queue, to be applied again; false if it
+   * was withdrawn or woken first.
+   */
+  boolean requeue(long newDeadline) {
+    if (phase.compareAndSet(PARKED, QUEUED)) {
       deadline = newDeadline;
       return true;
     }
@@ -136,7 +150,7 @@ abstract sealed class Command<T>
 
     @Override
     Void apply(Batch batch) {
-      if (batch.findTopic(name) != null) {
+      if (batch.findTopic(name).isPresent()) {
         throw LogQueueException.topicExists(name);
       }
       batch.createTopic(name);
@@ -155,26 +169,47 @@ abstract sealed class Command<T>
 
     @Override
     ProducerId apply(Batch batch) {
-      TopicLog topic = batch.findTopic(name);
-      return batch.registerProducer(topic != null ? topic : batch.createTopic(name));
+      return batch.registerProducer(batch.topicOrCreate(name));
     }
   }
 
-  static final class RegisterConsumer extends Command<ConsumerId> {
+  /**
+   * Registers a consumer of an existing topic; a durable one (with a name) registered before is
+   * found again, if its settings are the same.
+   */
+  static final class RegisterConsumer extends Command<Registered> {
     private final TopicName name;
+    private final ConsumerSettings settings;
+    private final Start start;
 
-    RegisterConsumer(TopicName name, long deadline) {
+    RegisterConsumer(TopicName name, ConsumerSettings settings, Start start, long deadline) {
       super(deadline);
       this.name = name;
+      this.settings = settings;
+      this.start = start;
     }
 
     @Override
-    ConsumerId apply(Batch batch) {
-      TopicLog topic = batch.findTopic(name);
-      if (topic == null) {
-        throw LogQueueException.topicNotFound(name);
+    Registered apply(Batch batch) {
+      TopicLog topic =
+          batch.findTopic(name).orElseThrow(() -> LogQueueException.topicNotFound(name));
+      if (settings.name() != null) {
+        Optional<ConsumerCursor> known =
+            batch
+                .state()
+                .findConsumer(topic, settings.name())
+                .or(() -> batch.findNewConsumer(topic, settings.name()));
+        if (known.isPresent()) {
+          ConsumerCursor existing = known.get();
+          if (!existing.settings().equals(settings)) {
+            throw LogQueueException.consumerExists(settings.name(), name);
+          }
+          return new Registered(existing.id(), true, settings, existing.offset());
+        }
       }
-      return batch.registerConsumer(topic);
+      long offset = start.resolve(batch.end(topic));
+      ConsumerCursor consumer = batch.registerConsumer(topic, settings, offset);
+      return new Registered(consumer.id(), false, settings, offset);
     }
   }
 
@@ -214,32 +249,38 @@ abstract sealed class Command<T>
   }
 
   /**
-   * Gives a consumer its next messages, at most {@code max}, and moves its offset past them. With
-   * nothing to give it waits (parked, holding no thread) until {@code waitUntil} for a message; if
-   * none comes, the plain v1 consume ({@code emptyIsRefusal}) is {@code queue_empty}, a batch
-   * consume an empty list.
+   * Gives a consumer its next messages, at most {@code max}. An auto consumer's offset moves past
+   * them, committed before they are handed over; an explicit consumer's are leased to it, in
+   * memory, after what the request settles (applied once, first). With nothing to give it waits
+   * (parked, holding no thread) until {@code waitUntil} for a message; if none comes, the answer is
+   * empty.
    */
-  static final class Consume extends Command<List<String>> {
+  static final class Consume extends Command<Taken> {
     private final TopicName topic;
     private final ConsumerId consumer;
     private final int max;
-    private final boolean emptyIsRefusal;
     private final long waitUntil;
+    private final int maxPending;
+    private AckRequest settle;
     private boolean parked;
+    private long wakeAt;
     private volatile Future<?> timer;
+    private volatile boolean explicit;
 
     Consume(
         TopicName topic,
         ConsumerId consumer,
         int max,
-        boolean emptyIsRefusal,
+        AckRequest settle,
+        int maxPending,
         long waitUntil,
         long deadline) {
       super(deadline);
       this.topic = topic;
       this.consumer = consumer;
       this.max = max;
-      this.emptyIsRefusal = emptyIsRefusal;
+      this.settle = settle;
+      this.maxPending = maxPending;
       this.waitUntil = waitUntil;
     }
 
@@ -249,10 +290,10 @@ abstract sealed class Command<T>
 
     @Override
     int weight() {
-      return max;
+      return max + settle.size();
     }
 
-    @Override
+    /** Whether the last {@link #apply} asked to wait instead of answering. */
     boolean isParked() {
       return parked;
     }
@@ -261,48 +302,139 @@ abstract sealed class Command<T>
       return waitUntil;
     }
 
+    /** When to look again, in {@link System#nanoTime()} terms: the wait's end, or a lease's. */
+    long wakeAt() {
+      return wakeAt;
+    }
+
     void timer(Future<?> timer) {
       this.timer = timer;
     }
 
-    Future<?> timer() {
-      return timer;
+    void cancelTimer() {
+      Future<?> current = timer;
+      if (current != null) {
+        current.cancel(false);
+      }
     }
 
     @Override
-    List<String> apply(Batch batch) {
+    Taken apply(Batch batch) {
       parked = false;
       ConsumerCursor cursor = batch.state().consumer(topic, consumer);
-      long from = batch.offset(cursor);
-      List<String> texts = batch.read(cursor.topic(), from, max);
-      if (texts.isEmpty()) {
-        if (System.nanoTime() - waitUntil < 0) {
-          parked = true;
-          return null;
+      explicit = cursor.isExplicit();
+      Taken taken = explicit ? leased(batch, cursor) : moved(batch, cursor);
+      if (taken.isEmpty() && System.nanoTime() - waitUntil < 0) {
+        parked = true;
+        wakeAt = waitUntil;
+        if (explicit) {
+          long expiry = cursor.deliveries().nextExpiry();
+          if (expiry != Long.MAX_VALUE) {
+            long untilExpiry = Math.max(0, expiry - batch.now()) * 1_000_000;
+            if (untilExpiry < waitUntil - System.nanoTime()) {
+              wakeAt = System.nanoTime() + untilExpiry;
+            }
+          }
         }
-        return nothing();
+        return null;
       }
-      batch.move(cursor, from + texts.size());
-      return texts;
+      return taken;
     }
 
-    /** The answer when nothing came. */
-    List<String> nothing() {
-      if (emptyIsRefusal) {
-        throw LogQueueException.queueEmpty(consumer, topic);
+    private Taken moved(Batch batch, ConsumerCursor cursor) {
+      if (!settle.isEmpty()) {
+        throw LogQueueException.notExplicit(consumer);
       }
-      return List.of();
+      long from = batch.offset(cursor);
+      List<Message> messages = batch.read(cursor.topic(), from, max);
+      batch.move(cursor, from + messages.size());
+      List<Taken.Record> records = new ArrayList<>(messages.size());
+      for (int i = 0; i < messages.size(); i++) {
+        records.add(new Taken.Record(from + i, messages.get(i), 1));
+      }
+      return new Taken(records, false, 0);
     }
 
-    /** Ends a wait that no message ended: answers as an empty queue. */
+    private Taken leased(Batch batch, ConsumerCursor cursor) {
+      if (!settle.isEmpty()) {
+        Settling.apply(batch, cursor, settle);
+        settle = AckRequest.NONE; // applied once, even if the consume waits and applies again
+      }
+      return Leasing.lease(batch, cursor, max, maxPending);
+    }
+
+    /** Ends a wait that no message ended: answers empty. */
     void expire() {
       if (withdraw()) {
-        try {
-          future().complete(nothing());
-        } catch (LogQueueException e) {
-          future().completeExceptionally(e);
-        }
+        future().complete(new Taken(List.of(), explicit, 0));
       }
+    }
+  }
+
+  /** Settles an explicit consumer's messages: POST /consumer/ack. */
+  static final class Ack extends Command<Acked> {
+    private final TopicName topic;
+    private final ConsumerId consumer;
+    private final AckRequest request;
+
+    Ack(TopicName topic, ConsumerId consumer, AckRequest request, long deadline) {
+      super(deadline);
+      this.topic = topic;
+      this.consumer = consumer;
+      this.request = request;
+    }
+
+    @Override
+    int weight() {
+      return request.size();
+    }
+
+    @Override
+    Acked apply(Batch batch) {
+      return Settling.apply(batch, batch.state().consumer(topic, consumer), request);
+    }
+  }
+
+  /**
+   * Moves a consumer to an offset, or to the first message appended at or after a time; an explicit
+   * consumer drops its leases and acknowledgements. The outcome is the offset.
+   */
+  static final class Seek extends Command<Long> {
+    private final TopicName topic;
+    private final ConsumerId consumer;
+    private final OptionalLong offset;
+    private final OptionalLong timestamp;
+
+    Seek(
+        TopicName topic,
+        ConsumerId consumer,
+        OptionalLong offset,
+        OptionalLong timestamp,
+        long deadline) {
+      super(deadline);
+      this.topic = topic;
+      this.consumer = consumer;
+      this.offset = offset;
+      this.timestamp = timestamp;
+    }
+
+    @Override
+    Long apply(Batch batch) {
+      ConsumerCursor cursor = batch.state().consumer(topic, consumer);
+      TopicLog log = cursor.topic();
+      long end = log.end();
+      long position =
+          offset.isPresent()
+              ? Math.max(0, Math.min(offset.getAsLong(), end))
+              : batch.firstAtOrAfter(log, timestamp.getAsLong());
+      if (cursor.isExplicit()) {
+        cursor.deliveries().seek(position);
+        batch.settled(cursor);
+        batch.released(log);
+      } else {
+        batch.move(cursor, position);
+      }
+      return position;
     }
   }
 }

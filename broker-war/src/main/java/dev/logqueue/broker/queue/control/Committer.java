@@ -2,13 +2,10 @@ package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.control.LogStore.Changes;
 import dev.logqueue.broker.queue.entity.LogQueueException;
-import dev.logqueue.broker.queue.entity.TopicName;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -19,30 +16,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * The one writer (group commit). It takes every pending command, applies them in arrival order to a
- * batch, writes the batch to the store in one transaction, publishes it to memory and only then
- * completes the commands' futures, on the completion executor. Under light load a lone command is
- * committed at once; under heavy load batches grow by themselves while a commit is under way.
+ * The one writer (group commit): it collects every pending command, applies them in arrival order
+ * to a batch, writes the batch to the store in one transaction, publishes it to memory and only
+ * then completes the commands' futures, on the completion executor. Under light load a lone command
+ * is committed at once; under heavy load batches grow by themselves while a commit is under way.
  *
- * <p>When a commit fails nobody is told "success", the batch is forgotten, and the committer
- * rebuilds its state from the store as soon as the store answers again: a failed commit may have
- * committed after all, so memory is never patched, always reloaded.
+ * <p>Consumes with nothing to give wait in {@link WaitingConsumes}. When a commit fails nobody is
+ * told "success", the batch is forgotten, and {@link Recovery} rebuilds the state from the store as
+ * soon as it answers again.
  */
 final class Committer implements Runnable {
 
   private static final Logger LOG = System.getLogger(Committer.class.getName());
-  private static final long MAX_BACKOFF_MILLIS = 2_000;
 
   /** Into how many tasks one commit's answers are split (the machines here have 2 cores). */
   static final int COMPLETION_SLICES = 2;
 
   private final BlockingQueue<Command<?>> queue = new LinkedBlockingQueue<>();
-
-  // consumes waiting for a message, by topic, and those a commit woke: the committer's alone
-  private final Map<TopicName, List<Command.Consume>> waiting = new HashMap<>();
   private final List<Command<?>> woken = new ArrayList<>();
-  private final ScheduledExecutorService timers;
-  private final LogStore store;
+  private final WaitingConsumes waiting;
+  private final Recovery recovery;
   private final QueueSettings settings;
   private final HistoryCache history;
   private final Executor completions;
@@ -50,6 +43,7 @@ final class Committer implements Runnable {
   /** Told of each transaction committed: how many requests it carried. */
   private final IntConsumer onCommit;
 
+  private final LogStore store;
   private volatile QueueState state;
   private volatile boolean available;
   private volatile boolean running = true;
@@ -61,35 +55,24 @@ final class Committer implements Runnable {
       Executor completions,
       ScheduledExecutorService timers,
       IntConsumer onCommit) {
-    this.onCommit = onCommit;
-    this.timers = timers;
     this.store = store;
     this.settings = settings;
     this.history = history;
     this.completions = completions;
+    this.onCommit = onCommit;
+    this.recovery = new Recovery(store, settings, history);
+    this.waiting = new WaitingConsumes(timers, queue::add, settings::commitDeadline);
   }
 
   /** Loads the state from the store; false if the store could not give it. */
   boolean restore() {
-    RuntimeException failure = tryRestore();
-    if (failure != null) {
-      LOG.log(Level.WARNING, "Could not restore the queue from the store", failure);
-    }
-    return failure == null;
-  }
-
-  /** Loads the state from the store; what went wrong, or null. */
-  private RuntimeException tryRestore() {
     try {
-      long idsSince = System.currentTimeMillis() - settings.dedupWindow().toMillis();
-      QueueState restored =
-          QueueState.restore(store.load(idsSince, settings.dedupMaxIds()), settings);
-      history.clear();
-      state = restored;
+      state = recovery.restore();
       available = true;
-      return null;
+      return true;
     } catch (RuntimeException e) {
-      return e;
+      LOG.log(Level.WARNING, "Could not restore the queue from the store", e);
+      return false;
     }
   }
 
@@ -189,18 +172,18 @@ final class Committer implements Runnable {
     }
     List<Command<?>> answered = new ArrayList<>(commands.size());
     for (Command<?> command : commands) {
-      if (command.isParked()) {
-        park((Command.Consume) command);
+      if (command instanceof Command.Consume consume && consume.isParked()) {
+        waiting.park(consume, consume.wakeAt());
       } else {
-        if (command instanceof Command.Consume consume && consume.timer() != null) {
-          consume.timer().cancel(false);
+        if (command instanceof Command.Consume consume) {
+          consume.cancelTimer();
         }
         answered.add(command);
       }
     }
     complete(answered);
     if (!waiting.isEmpty()) {
-      wake(batch.appendedTopics());
+      woken.addAll(waiting.wake(batch.changedTopics(), settings.commitDeadline()));
     }
   }
 
@@ -222,47 +205,9 @@ final class Committer implements Runnable {
     }
   }
 
-  /** A consume with nothing to give waits for its topic to grow, or for its wait to end. */
-  private void park(Command.Consume consume) {
-    consume.park();
-    List<Command.Consume> parked = waiting.computeIfAbsent(consume.topic(), t -> new ArrayList<>());
-    if (parked.size() >= 64 && Integer.bitCount(parked.size()) == 1) {
-      parked.removeIf(Command::isDone); // those that expired or were withdrawn
-    }
-    parked.add(consume);
-    if (consume.timer() == null) {
-      long delay = consume.waitUntil() - System.nanoTime();
-      consume.timer(timers.schedule(consume::expire, Math.max(0, delay), TimeUnit.NANOSECONDS));
-    }
-  }
-
-  /** What waited on the topics a commit appended to is applied again in the next batch. */
-  private void wake(List<TopicName> topics) {
-    long deadline = settings.commitDeadline();
-    for (TopicName topic : topics) {
-      List<Command.Consume> parked = waiting.remove(topic);
-      if (parked != null) {
-        for (Command.Consume consume : parked) {
-          if (consume.wake(deadline)) {
-            woken.add(consume);
-          }
-        }
-      }
-    }
-  }
-
   private void failWaiting(LogQueueException refusal) {
-    for (List<Command.Consume> parked : waiting.values()) {
-      for (Command.Consume consume : parked) {
-        if (consume.withdraw()) {
-          consume.fail(refusal);
-        }
-      }
-    }
-    waiting.clear();
-    for (Command<?> command : woken) {
-      command.fail(refusal);
-    }
+    waiting.failAll(refusal);
+    woken.forEach(command -> command.fail(refusal));
     woken.clear();
   }
 
@@ -270,31 +215,11 @@ final class Committer implements Runnable {
   private void recover() throws InterruptedException {
     available = false;
     failWaiting(unavailable());
-    LOG.log(Level.WARNING, "The store is unavailable; refusing requests until it answers again");
-    long backoff = 50;
-    long nextReport = System.nanoTime();
-    while (running) {
-      failQueued(unavailable());
-      RuntimeException failure = tryRestore();
-      if (failure == null) {
-        LOG.log(Level.INFO, "The store answers again; state reloaded, serving requests");
-        return;
-      }
-      if (System.nanoTime() - nextReport >= 0) {
-        LOG.log(Level.WARNING, "Still unavailable: " + rootMessage(failure));
-        nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      }
-      Thread.sleep(backoff);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+    QueueState recovered = recovery.await(() -> running, () -> failQueued(unavailable()));
+    if (recovered != null) {
+      state = recovered;
+      available = true;
     }
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   private void failQueued(LogQueueException refusal) {

@@ -1,18 +1,40 @@
 package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
 
-/** A consumer: the topic it reads and the committed offset of the next message it gets. */
+/**
+ * A consumer: the topic it reads, its settings, and where it is. An auto consumer has the committed
+ * offset of the next message it gets; an explicit one has its {@link Deliveries}, whose floor is
+ * the committed part of its position.
+ */
 final class ConsumerCursor {
 
   private final ConsumerId id;
   private final TopicLog topic;
+  private final ConsumerSettings settings;
+  private final Deliveries deliveries;
   private volatile long offset;
 
-  ConsumerCursor(ConsumerId id, TopicLog topic, long offset) {
+  /** An auto consumer at {@code offset}. */
+  ConsumerCursor(ConsumerId id, TopicLog topic, ConsumerSettings settings, long offset) {
+    this(id, topic, settings, offset, null);
+  }
+
+  ConsumerCursor(
+      ConsumerId id,
+      TopicLog topic,
+      ConsumerSettings settings,
+      long offset,
+      Deliveries deliveries) {
     this.id = id;
     this.topic = topic;
+    this.settings = settings;
     this.offset = offset;
+    this.deliveries = deliveries;
+    if (settings.explicit() != (deliveries != null)) {
+      throw new IllegalArgumentException("An explicit consumer has deliveries, an auto one none");
+    }
   }
 
   ConsumerId id() {
@@ -23,17 +45,43 @@ final class ConsumerCursor {
     return topic;
   }
 
-  long offset() {
-    return offset;
+  ConsumerSettings settings() {
+    return settings;
   }
 
-  /** Publishes a committed move; only the committer calls it. */
+  boolean isExplicit() {
+    return deliveries != null;
+  }
+
+  /** An explicit consumer's deliveries; only for explicit consumers. */
+  Deliveries deliveries() {
+    if (deliveries == null) {
+      throw new IllegalStateException("Consumer " + id + " is not explicit");
+    }
+    return deliveries;
+  }
+
+  /**
+   * The committed position: an auto consumer's next offset, an explicit one's floor (below it
+   * everything is settled).
+   */
+  long offset() {
+    return deliveries != null ? deliveries.floor() : offset;
+  }
+
+  /** Publishes a committed move of an auto consumer; only the committer calls it. */
   void moveTo(long committed) {
     offset = committed;
   }
 
-  /** How many messages this consumer has not read yet. */
+  /**
+   * How many messages this consumer has not read yet (auto), or not settled yet (explicit, leased
+   * ones included).
+   */
   long lag() {
+    if (deliveries != null) {
+      return deliveries.size(topic.end());
+    }
     long read = offset; // read the offset before the end: both only grow
     return Math.max(0, topic.end() - read);
   }

@@ -1,5 +1,6 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.TopicId;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,7 +20,7 @@ final class HistoryCache {
   private final LogStore store;
   private final int pageMessages;
   private final long maxBytes;
-  private final LinkedHashMap<PageKey, List<String>> pages = new LinkedHashMap<>(64, 0.75f, true);
+  private final LinkedHashMap<PageKey, List<Message>> pages = new LinkedHashMap<>(64, 0.75f, true);
   private long bytes;
 
   HistoryCache(LogStore store, int pageMessages, long maxBytes) {
@@ -32,12 +33,12 @@ final class HistoryCache {
    * Committed messages from {@code from}, at most {@code max} and none at or past {@code limit},
    * from the cache or, page by page, from the store.
    */
-  List<String> read(TopicId topic, long from, int max, long limit) {
-    List<String> result = new ArrayList<>(Math.min(max, pageMessages));
+  List<Message> read(TopicId topic, long from, int max, long limit) {
+    List<Message> result = new ArrayList<>(Math.min(max, pageMessages));
     long offset = from;
     long until = Math.min(limit, from + max);
     while (offset < until) {
-      List<String> page = page(topic, offset, until);
+      List<Message> page = page(topic, offset, until);
       int index = (int) (offset % pageMessages);
       if (index >= page.size()) {
         throw new IllegalStateException(
@@ -50,37 +51,45 @@ final class HistoryCache {
     return result;
   }
 
+  /**
+   * The first offset below {@code end} of a message appended at or after {@code time}, {@code end}
+   * if none: the store searches its log.
+   */
+  long firstAtOrAfter(TopicId topic, long end, long time) {
+    return store.firstAtOrAfter(topic, end, time);
+  }
+
   /** Reads the page holding {@code offset} into the cache, if it is not there yet. */
   void prefetch(TopicId topic, long offset, long limit) {
     page(topic, offset, limit);
   }
 
-  private List<String> page(TopicId topic, long offset, long limit) {
+  private List<Message> page(TopicId topic, long offset, long limit) {
     long number = offset / pageMessages;
     PageKey key = new PageKey(topic, number);
     int index = (int) (offset % pageMessages);
     synchronized (this) {
-      List<String> cached = pages.get(key);
+      List<Message> cached = pages.get(key);
       if (cached != null && index < cached.size()) {
         return cached;
       }
     }
     long start = number * pageMessages;
     int count = (int) Math.min(pageMessages, Math.max(limit - start, index + 1));
-    List<String> loaded = List.copyOf(store.read(topic, start, count));
+    List<Message> loaded = List.copyOf(store.read(topic, start, count));
     put(key, loaded);
     return loaded;
   }
 
-  private synchronized void put(PageKey key, List<String> page) {
-    List<String> old = pages.put(key, page);
+  private synchronized void put(PageKey key, List<Message> page) {
+    List<Message> old = pages.put(key, page);
     if (old != null) {
       bytes -= weight(old);
     }
     bytes += weight(page);
-    Iterator<Map.Entry<PageKey, List<String>>> eldest = pages.entrySet().iterator();
+    Iterator<Map.Entry<PageKey, List<Message>>> eldest = pages.entrySet().iterator();
     while (bytes > maxBytes && eldest.hasNext()) {
-      Map.Entry<PageKey, List<String>> entry = eldest.next();
+      Map.Entry<PageKey, List<Message>> entry = eldest.next();
       bytes -= weight(entry.getValue());
       eldest.remove();
     }
@@ -95,10 +104,10 @@ final class HistoryCache {
     return bytes;
   }
 
-  private static long weight(List<String> page) {
+  private static long weight(List<Message> page) {
     long sum = 0;
-    for (String message : page) {
-      sum += message.length() + 48;
+    for (Message message : page) {
+      sum += message.text().length() + 80;
     }
     return sum;
   }

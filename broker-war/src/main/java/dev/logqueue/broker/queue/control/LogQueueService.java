@@ -1,36 +1,31 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.control.Command.Ack;
 import dev.logqueue.broker.queue.control.Command.Append;
 import dev.logqueue.broker.queue.control.Command.Consume;
 import dev.logqueue.broker.queue.control.Command.CreateTopic;
 import dev.logqueue.broker.queue.control.Command.RegisterConsumer;
 import dev.logqueue.broker.queue.control.Command.RegisterProducer;
+import dev.logqueue.broker.queue.control.Command.Seek;
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 /**
- * The queue: topics, producers, consumers and their offsets, and the rules between them. Reads are
- * answered from memory; every change goes through the committer and is answered only once it is
+ * The queue: topics, producers, consumers and their positions, and the rules between them. Reads
+ * are answered from memory; every change goes through the committer and is answered only once it is
  * committed to the store.
  */
 @ApplicationScoped
@@ -38,125 +33,18 @@ public class LogQueueService {
 
   private static final Logger LOG = System.getLogger(LogQueueService.class.getName());
 
-  @Inject LogStore store;
-  @Inject QueueSettings settings;
-
-  @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
-  ManagedThreadFactory threads;
-
-  private Committer committer;
-  private Thread committerThread;
-  private ExecutorService completions;
-  private ScheduledThreadPoolExecutor timers;
-  private HistoryCache history;
-  private volatile IntConsumer onCommit = requests -> {};
+  @Inject QueueEngine engine;
 
   /** For CDI. */
   protected LogQueueService() {}
 
   /** Outside a container (tests). */
-  LogQueueService(LogStore store, QueueSettings settings) {
-    this.store = store;
-    this.settings = settings;
-  }
-
-  /**
-   * Restores the state from the store and starts the committer. If the store cannot be read now,
-   * the broker starts unavailable and the committer retries until it can.
-   *
-   * @return whether the state was restored now
-   */
-  public synchronized boolean start() {
-    if (committer != null) {
-      return committer.isAvailable();
-    }
-    ThreadFactory factory = threads != null ? threads : Executors.defaultThreadFactory();
-    history = new HistoryCache(store, settings.historyPageMessages(), settings.historyCacheBytes());
-    completions = Executors.newFixedThreadPool(4, factory);
-    timers = new ScheduledThreadPoolExecutor(1, factory);
-    timers.setRemoveOnCancelPolicy(true);
-    committer =
-        new Committer(
-            store, settings, history, completions, timers, requests -> onCommit.accept(requests));
-    boolean restored = committer.restore();
-    committerThread = factory.newThread(committer);
-    committerThread.setName("logqueue-committer");
-    committerThread.start();
-    return restored;
-  }
-
-  public synchronized void stop() {
-    if (committer == null) {
-      return;
-    }
-    committer.stop();
-    try {
-      committerThread.join(10_000);
-      completions.shutdown();
-      completions.awaitTermination(5, TimeUnit.SECONDS);
-      timers.shutdownNow();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    committer = null;
-  }
-
-  /** Whether the state is restored and the committer takes requests. */
-  public boolean isReady() {
-    Committer current = committer;
-    return current != null && current.isAvailable();
-  }
-
-  /** Whether the committer's thread runs (a database outage does not stop it). */
-  public boolean isRunning() {
-    Thread thread = committerThread;
-    return committer != null && thread != null && thread.isAlive();
-  }
-
-  public boolean isStoreReachable() {
-    return store.isReachable();
-  }
-
-  /** Bytes of older messages held in memory for consumers that read behind the windows. */
-  public long historyBytes() {
-    HistoryCache current = history;
-    return current == null ? 0 : current.bytes();
-  }
-
-  /** Recent messages held in memory, all topics' windows together. */
-  public long windowMessages() {
-    return committedState().map(QueueState::windowMessages).orElse(0L);
-  }
-
-  /** Tells an observer of each transaction committed, with how many requests it carried. */
-  public void observeCommits(IntConsumer observer) {
-    this.onCommit = observer;
-  }
-
-  /** Messages appended to all topics since they were created. */
-  public long messageCount() {
-    return committedState().map(QueueState::messageCount).orElse(0L);
-  }
-
-  public long topicCount() {
-    return committedState().map(state -> (long) state.topicCount()).orElse(0L);
-  }
-
-  /** The committed state for the gauges, none while there is none (starting, or rebuilding). */
-  private Optional<QueueState> committedState() {
-    Committer current = committer;
-    if (current == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(current.state());
-    } catch (LogQueueException unavailable) {
-      return Optional.empty();
-    }
+  LogQueueService(QueueEngine engine) {
+    this.engine = engine;
   }
 
   public CompletableFuture<Void> createTopic(TopicName name) {
-    return committer().submit(new CreateTopic(name, settings.commitDeadline()));
+    return committer().submit(new CreateTopic(name, deadline()));
   }
 
   /** Topic names in creation order. */
@@ -166,12 +54,24 @@ public class LogQueueService {
 
   /** Registers a producer for a topic, creating the topic if it does not exist. */
   public CompletableFuture<ProducerId> registerProducer(TopicName topic) {
-    return committer().submit(new RegisterProducer(topic, settings.commitDeadline()));
+    return committer().submit(new RegisterProducer(topic, deadline()));
   }
 
-  /** Registers a consumer for an existing topic; it starts at offset 0, the whole history. */
-  public CompletableFuture<ConsumerId> registerConsumer(TopicName topic) {
-    return committer().submit(new RegisterConsumer(topic, settings.commitDeadline()));
+  /** Registers a v1 consumer of an existing topic: anonymous, auto, from the first message. */
+  public CompletableFuture<Registered> registerConsumer(TopicName topic) {
+    return registerConsumer(topic, ConsumerSettings.V1, Start.EARLIEST);
+  }
+
+  /**
+   * Registers a consumer of an existing topic, starting at {@code start}; a durable consumer (one
+   * with a name) registered before with the same settings is answered again.
+   */
+  public CompletableFuture<Registered> registerConsumer(
+      TopicName topic, ConsumerSettings settings, Start start) {
+    if (topic.equals(settings.deadLetterTopic())) {
+      throw LogQueueException.badRequest("A topic cannot be its own dead-letter topic");
+    }
+    return committer().submit(new RegisterConsumer(topic, settings, start, deadline()));
   }
 
   /** Appends messages without ids: {@link #produce(TopicName, ProducerId, List, List)}. */
@@ -189,6 +89,7 @@ public class LogQueueService {
    */
   public CompletableFuture<Appended> produce(
       TopicName topic, ProducerId producer, List<String> texts, List<MessageId> ids) {
+    QueueSettings settings = engine.settings();
     if (!ids.isEmpty() && ids.size() != texts.size()) {
       throw LogQueueException.badRequest(
           ids.size() + " message ids for " + texts.size() + " messages; send one per message");
@@ -213,20 +114,26 @@ public class LogQueueService {
     Committer current = committer();
     current.state().producerTopic(topic, producer);
     return current.submit(
-        new Append(
-            topic, producer, List.copyOf(texts), List.copyOf(ids), settings.commitDeadline()));
+        new Append(topic, producer, List.copyOf(texts), List.copyOf(ids), deadline()));
   }
 
   /**
-   * Gives a consumer its next messages, at most {@code max}, and moves its offset past them; the
-   * move is committed before the messages are handed over. With nothing to give, it waits up to
-   * {@code wait} for a message, without holding a thread.
-   *
-   * @param emptyIsRefusal whether having nothing to give is {@code queue_empty} (plain v1) rather
-   *     than an empty list
+   * A consume that settles nothing first: {@link #consume(TopicName, ConsumerId, int, Duration,
+   * AckRequest)}.
    */
-  public CompletableFuture<List<String>> consume(
-      TopicName topic, ConsumerId consumer, int max, boolean emptyIsRefusal, Duration wait) {
+  public CompletableFuture<Taken> consume(
+      TopicName topic, ConsumerId consumer, int max, Duration wait) {
+    return consume(topic, consumer, max, wait, AckRequest.NONE);
+  }
+
+  /**
+   * Gives a consumer its next messages, at most {@code max}. An auto consumer's offset moves past
+   * them, committed before they are handed over; an explicit consumer first settles what {@code
+   * settle} says (committed), then its messages are leased to it, in memory. With nothing to give,
+   * it waits up to {@code wait} for a message, without holding a thread; then the answer is empty.
+   */
+  public CompletableFuture<Taken> consume(
+      TopicName topic, ConsumerId consumer, int max, Duration wait, AckRequest settle) {
     if (max < 1 || max > QueueSettings.CONSUME_MAX_MESSAGES) {
       throw new IllegalArgumentException("max out of range: " + max);
     }
@@ -235,28 +142,57 @@ public class LogQueueService {
     }
     Committer current = committer();
     ConsumerCursor cursor = current.state().consumer(topic, consumer);
-    if (cursor.lag() == 0 && wait.isZero()) {
-      if (emptyIsRefusal) {
-        throw LogQueueException.queueEmpty(consumer, topic);
+    if (!cursor.isExplicit()) {
+      if (!settle.isEmpty()) {
+        throw LogQueueException.notExplicit(consumer);
       }
-      return CompletableFuture.completedFuture(List.of());
-    }
-    TopicLog log = cursor.topic();
-    long offset = cursor.offset();
-    if (offset < log.windowStart()) {
-      prefetch(log, offset);
+      if (cursor.lag() == 0 && wait.isZero()) {
+        return CompletableFuture.completedFuture(new Taken(List.of(), false, 0));
+      }
+      TopicLog log = cursor.topic();
+      long offset = cursor.offset();
+      if (offset < log.windowStart()) {
+        prefetch(log, offset);
+      }
     }
     return current.submit(
         new Consume(
             topic,
             consumer,
             max,
-            emptyIsRefusal,
+            settle,
+            engine.settings().maxLeases(),
             System.nanoTime() + wait.toNanos(),
-            settings.commitDeadline()));
+            deadline()));
   }
 
-  /** How many messages the consumer has not read yet. */
+  /** Settles an explicit consumer's messages, committed before the answer. */
+  public CompletableFuture<Acked> ack(TopicName topic, ConsumerId consumer, AckRequest request) {
+    Committer current = committer();
+    if (!current.state().consumer(topic, consumer).isExplicit()) {
+      throw LogQueueException.notExplicit(consumer);
+    }
+    return current.submit(new Ack(topic, consumer, request, deadline()));
+  }
+
+  /**
+   * Moves a consumer to {@code offset} (clamped to the topic), or to the first message appended at
+   * or after {@code timestamp}; committed before the answer, which is the offset.
+   */
+  public CompletableFuture<Long> seek(
+      TopicName topic, ConsumerId consumer, OptionalLong offset, OptionalLong timestamp) {
+    if (offset.isPresent() == timestamp.isPresent()) {
+      throw LogQueueException.badRequest("Send 'offset' or 'timestamp', one of them");
+    }
+    Committer current = committer();
+    current.state().consumer(topic, consumer);
+    return current.submit(new Seek(topic, consumer, offset, timestamp, deadline()));
+  }
+
+  /**
+   * How many messages the consumer has not read yet (auto), or not settled yet (explicit, leased
+   * ones included).
+   */
   public long size(TopicName topic, ConsumerId consumer) {
     return committer().state().consumer(topic, consumer).lag();
   }
@@ -264,7 +200,7 @@ public class LogQueueService {
   /** Reads history on the request's thread, so that the committer finds it cached. */
   private void prefetch(TopicLog log, long offset) {
     try {
-      history.prefetch(log.id(), offset, log.end());
+      engine.history().prefetch(log.id(), offset, log.end());
     } catch (StoreException e) {
       // the committer reads it itself, and refuses the request if the store does not answer
       LOG.log(Level.DEBUG, "History prefetch failed", e);
@@ -277,17 +213,17 @@ public class LogQueueService {
     if (bytes < 0) {
       throw LogQueueException.badRequest("Message is not valid Unicode (a lone surrogate)");
     }
-    if (bytes > settings.maxMessageBytes()) {
-      throw LogQueueException.messageTooLarge(bytes, settings.maxMessageBytes());
+    if (bytes > engine.settings().maxMessageBytes()) {
+      throw LogQueueException.messageTooLarge(bytes, engine.settings().maxMessageBytes());
     }
     return bytes;
   }
 
+  private long deadline() {
+    return engine.settings().commitDeadline();
+  }
+
   private Committer committer() {
-    Committer current = committer;
-    if (current == null) {
-      throw LogQueueException.unavailable("The broker is starting; try again");
-    }
-    return current;
+    return engine.committer();
   }
 }

@@ -30,7 +30,8 @@ public class QueueConfiguration {
         get("logqueue.produce.max-messages", Integer.class, d.produceMaxMessages()),
         get("logqueue.produce.max-bytes", Long.class, d.produceMaxBytes()),
         millis("logqueue.dedup.window-ms", d.dedupWindow()),
-        get("logqueue.dedup.max-ids", Integer.class, d.dedupMaxIds()));
+        get("logqueue.dedup.max-ids", Integer.class, d.dedupMaxIds()),
+        get("logqueue.consumer.max-leases", Integer.class, d.maxLeases()));
   }
 
   private <T> T get(String name, Class<T> type, T fallback) {

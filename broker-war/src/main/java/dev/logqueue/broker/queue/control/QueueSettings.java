@@ -18,6 +18,7 @@ import java.time.Duration;
  *     together
  * @param dedupWindow how long a topic remembers the message ids it appended (zero: not at all)
  * @param dedupMaxIds how many message ids a topic remembers at most, the most recent
+ * @param maxLeases how many messages an explicit consumer holds given and not settled at most
  */
 public record QueueSettings(
     long maxMessageBytes,
@@ -30,7 +31,8 @@ public record QueueSettings(
     int produceMaxMessages,
     long produceMaxBytes,
     Duration dedupWindow,
-    int dedupMaxIds) {
+    int dedupMaxIds,
+    int maxLeases) {
 
   public static final long MIB = 1024L * 1024L;
 
@@ -52,7 +54,8 @@ public record QueueSettings(
         produceMaxMessages,
         Math.max(bytes, produceMaxBytes),
         dedupWindow,
-        dedupMaxIds);
+        dedupMaxIds,
+        maxLeases);
   }
 
   /** These settings with another window and history bound. */
@@ -68,7 +71,8 @@ public record QueueSettings(
         produceMaxMessages,
         produceMaxBytes,
         dedupWindow,
-        dedupMaxIds);
+        dedupMaxIds,
+        maxLeases);
   }
 
   /** These settings with other limits per produce request. */
@@ -84,7 +88,8 @@ public record QueueSettings(
         messages,
         bytes,
         dedupWindow,
-        dedupMaxIds);
+        dedupMaxIds,
+        maxLeases);
   }
 
   /** These settings with another dedup window. */
@@ -100,7 +105,25 @@ public record QueueSettings(
         produceMaxMessages,
         produceMaxBytes,
         window,
-        maxIds);
+        maxIds,
+        maxLeases);
+  }
+
+  /** These settings with another bound on an explicit consumer's leases. */
+  public QueueSettings withMaxLeases(int leases) {
+    return new QueueSettings(
+        maxMessageBytes,
+        windowMessages,
+        windowBytes,
+        historyCacheBytes,
+        historyPageMessages,
+        maxBatchMessages,
+        commitTimeout,
+        produceMaxMessages,
+        produceMaxBytes,
+        dedupWindow,
+        dedupMaxIds,
+        leases);
   }
 
   public static QueueSettings defaults() {
@@ -115,7 +138,8 @@ public record QueueSettings(
         1_000,
         4 * MIB,
         Duration.ofMinutes(2),
-        500_000);
+        500_000,
+        10_000);
   }
 
   /** Consume answers at most this many messages at once (the contract's bound on max). */
@@ -136,7 +160,8 @@ public record QueueSettings(
         || produceMaxMessages < 1
         || produceMaxBytes < maxMessageBytes
         || dedupWindow.isNegative()
-        || dedupMaxIds < 0) {
+        || dedupMaxIds < 0
+        || maxLeases < 1) {
       throw new IllegalArgumentException("Invalid queue settings: " + this);
     }
   }

@@ -6,6 +6,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedExecutorDefinition;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -16,12 +17,17 @@ import java.lang.System.Logger.Level;
  */
 @Startup
 @Singleton
+@ManagedExecutorDefinition(name = QueueStartup.COMPLETIONS, maxAsync = 4)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class QueueStartup {
 
   private static final Logger LOG = System.getLogger(QueueStartup.class.getName());
 
-  @Inject LogQueueService queue;
+  /** The container's threads that hand committed answers over. */
+  public static final String COMPLETIONS = "java:app/concurrent/logqueue-completions";
+
+  @Inject QueueEngine queue;
+  @Inject QueueGauges gauges;
 
   @PostConstruct
   void restore() {
@@ -30,8 +36,8 @@ public class QueueStartup {
       LOG.log(
           Level.INFO,
           "Restored {0} topics, {1} messages in {2} ms",
-          queue.topicCount(),
-          queue.messageCount(),
+          gauges.topicCount(),
+          gauges.messageCount(),
           (System.nanoTime() - started) / 1_000_000);
     } else {
       LOG.log(

@@ -12,6 +12,7 @@ import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -28,6 +29,10 @@ final class QueueState {
   private final List<TopicLog> topicsInOrder = new CopyOnWriteArrayList<>();
   private final Map<ProducerId, TopicLog> producers = new ConcurrentHashMap<>();
   private final Map<ConsumerId, ConsumerCursor> consumers = new ConcurrentHashMap<>();
+  private final Map<ConsumerName, ConsumerCursor> named = new ConcurrentHashMap<>();
+
+  /** A durable consumer's key: its name is unique within its topic. */
+  record ConsumerName(TopicId topic, String name) {}
 
   private long lastTopicId;
   private long lastProducerId;
@@ -58,7 +63,16 @@ final class QueueState {
     }
     for (ConsumerRecord record : snapshot.consumers()) {
       TopicLog topic = topicOf(byId, record.topic());
-      state.add(new ConsumerCursor(record.id(), topic, record.offset()));
+      Deliveries deliveries =
+          record.settings().explicit()
+              ? new Deliveries(
+                  record.id(),
+                  record.offset(),
+                  snapshot.acks().getOrDefault(record.id(), List.of()),
+                  topic.end())
+              : null;
+      state.add(
+          new ConsumerCursor(record.id(), topic, record.settings(), record.offset(), deliveries));
     }
     return state;
   }
@@ -101,6 +115,15 @@ final class QueueState {
   void add(ConsumerCursor consumer) {
     lastConsumerId = Math.max(lastConsumerId, consumer.id().value());
     consumers.put(consumer.id(), consumer);
+    String name = consumer.settings().name();
+    if (name != null) {
+      named.put(new ConsumerName(consumer.topic().id(), name), consumer);
+    }
+  }
+
+  /** The durable consumer of this name on this topic, if there is one. */
+  Optional<ConsumerCursor> findConsumer(TopicLog topic, String name) {
+    return Optional.ofNullable(named.get(new ConsumerName(topic.id(), name)));
   }
 
   long windowMessages() {
@@ -129,8 +152,8 @@ final class QueueState {
     return topicsInOrder.stream().map(TopicLog::name).toList();
   }
 
-  TopicLog findTopic(TopicName name) {
-    return topics.get(name);
+  Optional<TopicLog> findTopic(TopicName name) {
+    return Optional.ofNullable(topics.get(name));
   }
 
   TopicLog topic(TopicName name) {

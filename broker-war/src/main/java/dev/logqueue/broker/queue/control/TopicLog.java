@@ -1,5 +1,6 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
 final class TopicLog {
 
   /** Roughly what a message costs on the heap beyond its characters. */
-  private static final long MESSAGE_OVERHEAD = 48;
+  private static final long MESSAGE_OVERHEAD = 80;
 
   private final TopicId id;
   private final TopicName name;
@@ -25,7 +26,7 @@ final class TopicLog {
   private volatile long windowStart;
 
   // window.get(head + (offset - windowStart)) is the message at offset
-  private final ArrayList<String> window = new ArrayList<>();
+  private final ArrayList<Message> window = new ArrayList<>();
   private int head;
   private long bytes;
 
@@ -77,7 +78,7 @@ final class TopicLog {
   }
 
   /** The committed message at {@code offset} if the window holds it, else {@code null}. */
-  String fromWindow(long offset) {
+  Message fromWindow(long offset) {
     if (offset < windowStart || offset >= end) {
       return null;
     }
@@ -85,12 +86,30 @@ final class TopicLog {
   }
 
   /**
-   * Publishes committed messages: they get the offsets from {@link #end()} on, appended at {@code
-   * appendedAt}.
+   * The first offset whose message was appended at or after {@code time}, if the window can tell
+   * ({@link #end()} if none is); -1 if it may be before the window.
    */
-  void append(List<String> messages, long appendedAt) {
-    lastAppendedAt = Math.max(lastAppendedAt, appendedAt);
-    for (String message : messages) {
+  long firstInWindowAtOrAfter(long time) {
+    if (windowStart == end || window.get(head).timestamp() >= time) {
+      return -1;
+    }
+    long low = windowStart + 1;
+    long high = end;
+    while (low < high) {
+      long middle = (low + high) >>> 1;
+      if (fromWindow(middle).timestamp() < time) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low;
+  }
+
+  /** Publishes committed messages: they get the offsets from {@link #end()} on. */
+  void append(List<Message> messages) {
+    for (Message message : messages) {
+      lastAppendedAt = Math.max(lastAppendedAt, message.timestamp());
       window.add(message);
       bytes += weight(message);
     }
@@ -113,7 +132,7 @@ final class TopicLog {
     }
   }
 
-  private static long weight(String message) {
-    return message.length() + MESSAGE_OVERHEAD;
+  private static long weight(Message message) {
+    return message.text().length() + MESSAGE_OVERHEAD;
   }
 }

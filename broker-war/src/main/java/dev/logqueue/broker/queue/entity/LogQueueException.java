@@ -76,4 +76,35 @@ public class LogQueueException extends RuntimeException {
         ErrorCode.MESSAGE_TOO_LARGE,
         "Message is " + bytes + " bytes of UTF-8; the limit is " + limit);
   }
+
+  public static LogQueueException consumerExists(String name, TopicName topic) {
+    return new LogQueueException(
+        ErrorCode.CONSUMER_EXISTS,
+        "Consumer '"
+            + name
+            + "' of topic '"
+            + topic
+            + "' is registered with other settings (ack, lease_ms, max_deliveries,"
+            + " dead_letter_topic)");
+  }
+
+  public static LogQueueException notDelivered(ConsumerId id, long offset) {
+    return new LogQueueException(
+        ErrorCode.NOT_DELIVERED, "Offset " + offset + " was never given to consumer " + id);
+  }
+
+  public static LogQueueException leaseExpired(ConsumerId id, long offset) {
+    return new LogQueueException(
+        ErrorCode.LEASE_EXPIRED,
+        "Offset " + offset + " is not leased to consumer " + id + " any more (its lease expired)");
+  }
+
+  public static LogQueueException notExplicit(ConsumerId id) {
+    return new LogQueueException(
+        ErrorCode.NOT_EXPLICIT,
+        "Consumer "
+            + id
+            + " acknowledges automatically (\"ack\": \"auto\"); only an explicit"
+            + " consumer takes acks, releases and rejects");
+  }
 }

@@ -3,10 +3,13 @@ package dev.logqueue.broker.store.control;
 import dev.logqueue.broker.queue.control.LogStore;
 import dev.logqueue.broker.queue.control.StoreException;
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
+import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
+import dev.logqueue.broker.store.entity.AckEntity;
 import dev.logqueue.broker.store.entity.ConsumerEntity;
 import dev.logqueue.broker.store.entity.MessageEntity;
 import dev.logqueue.broker.store.entity.ProducerEntity;
@@ -85,9 +88,24 @@ public class JpaLogStore implements LogStore {
               .map(
                   c ->
                       new ConsumerRecord(
-                          new ConsumerId(c.id()), new TopicId(c.topicId()), c.nextOffset()))
+                          new ConsumerId(c.id()),
+                          new TopicId(c.topicId()),
+                          c.nextOffset(),
+                          new ConsumerSettings(
+                              c.name(),
+                              c.isExplicit(),
+                              c.leaseMillis(),
+                              c.maxDeliveries(),
+                              c.deadLetterTopic() == null
+                                  ? null
+                                  : TopicName.of(c.deadLetterTopic()))))
               .toList();
-      return new Snapshot(topics, producers, consumers, recentIds);
+      Map<ConsumerId, List<Long>> acks = new HashMap<>();
+      for (Object[] row : em.createNamedQuery(AckEntity.ALL, Object[].class).getResultList()) {
+        acks.computeIfAbsent(new ConsumerId(((Number) row[0]).longValue()), c -> new ArrayList<>())
+            .add(((Number) row[1]).longValue());
+      }
+      return new Snapshot(topics, producers, consumers, recentIds, acks);
     } catch (RuntimeException e) {
       throw new StoreException("Could not load the queue's state", e);
     }
@@ -105,6 +123,15 @@ public class JpaLogStore implements LogStore {
    * end} if none): a binary search by primary key, since times never decrease with the offset.
    * About 30 point reads for a billion messages, and no index on the time.
    */
+  @Override
+  public long firstAtOrAfter(TopicId topic, long end, long time) {
+    try (EntityManager em = entityManager()) {
+      return firstAtOrAfter(em, topic.value(), end, time);
+    } catch (RuntimeException e) {
+      throw new StoreException("Could not search topic " + topic + " by time", e);
+    }
+  }
+
   static long firstAtOrAfter(EntityManager em, long topic, long end, long time) {
     long low = 0;
     long high = end;
@@ -156,6 +183,13 @@ public class JpaLogStore implements LogStore {
   }
 
   private static void write(EntityManager em, Changes changes) {
+    // acknowledgements the floors passed, or a move dropped, go first: what is inserted below stays
+    for (AckRecord acks : changes.acks()) {
+      em.createNamedQuery(AckEntity.DELETE_BELOW)
+          .setParameter("consumer", acks.consumer().value())
+          .setParameter("floor", acks.resetAcks() ? Long.MAX_VALUE : acks.floor())
+          .executeUpdate();
+    }
     for (TopicRecord topic : changes.topics()) {
       em.persist(new TopicEntity(topic.id().value(), topic.name().value()));
     }
@@ -167,42 +201,80 @@ public class JpaLogStore implements LogStore {
       em.persist(new ProducerEntity(producer.id().value(), producer.topic().value()));
     }
     for (ConsumerRecord consumer : changes.consumers()) {
+      ConsumerSettings settings = consumer.settings();
       em.persist(
-          new ConsumerEntity(consumer.id().value(), consumer.topic().value(), consumer.offset()));
+          new ConsumerEntity(
+              consumer.id().value(),
+              consumer.topic().value(),
+              consumer.offset(),
+              settings.name(),
+              settings.explicit(),
+              settings.leaseMillis(),
+              settings.maxDeliveries(),
+              settings.deadLetterTopic() == null ? null : settings.deadLetterTopic().value()));
     }
-    for (MessageRecord message : changes.messages()) {
-      em.persist(
+    if (!changes.consumers().isEmpty()) {
+      // acknowledgements and moves of this batch may be of consumers it registers
+      em.flush();
+    }
+    for (MessageRecord record : changes.messages()) {
+      Message message = record.message();
+      MessageEntity entity =
           new MessageEntity(
-              message.topic().value(),
-              message.offset(),
-              message.producer().value(),
+              record.topic().value(),
+              record.offset(),
+              record.producer().value(),
               message.text().getBytes(StandardCharsets.UTF_8),
-              message.appendedAt(),
-              message.messageId() == null ? null : message.messageId().value()));
+              message.timestamp(),
+              record.messageId() == null ? null : record.messageId().value());
+      Message.Origin origin = message.origin();
+      em.persist(
+          origin == null
+              ? entity
+              : entity.withOrigin(origin.topic().value(), origin.offset(), origin.deliveries()));
     }
     for (ConsumerRecord move : changes.offsets()) {
-      ConsumerEntity consumer = em.find(ConsumerEntity.class, move.id().value());
-      if (consumer == null) {
-        throw new IllegalStateException("Consumer " + move.id() + " is not in the store");
+      consumer(em, move.id()).moveTo(move.offset());
+    }
+    for (AckRecord acks : changes.acks()) {
+      consumer(em, acks.consumer()).moveTo(acks.floor());
+      for (long offset : acks.acked()) {
+        em.persist(new AckEntity(acks.consumer().value(), offset));
       }
-      consumer.moveTo(move.offset());
     }
   }
 
+  private static ConsumerEntity consumer(EntityManager em, ConsumerId id) {
+    ConsumerEntity consumer = em.find(ConsumerEntity.class, id.value());
+    if (consumer == null) {
+      throw new IllegalStateException("Consumer " + id + " is not in the store");
+    }
+    return consumer;
+  }
+
   @Override
-  public List<String> read(TopicId topic, long fromOffset, int max) {
+  public List<Message> read(TopicId topic, long fromOffset, int max) {
     try (EntityManager em = entityManager()) {
-      List<byte[]> payloads =
-          em.createNamedQuery(MessageEntity.RANGE, byte[].class)
+      List<Object[]> rows =
+          em.createNamedQuery(MessageEntity.RANGE, Object[].class)
               .setParameter("topic", topic.value())
               .setParameter("from", fromOffset)
               .setParameter("until", fromOffset + max)
               .getResultList();
-      List<String> texts = new ArrayList<>(payloads.size());
-      for (byte[] payload : payloads) {
-        texts.add(new String(payload, StandardCharsets.UTF_8));
+      List<Message> messages = new ArrayList<>(rows.size());
+      for (Object[] row : rows) {
+        String text = new String((byte[]) row[0], StandardCharsets.UTF_8);
+        long timestamp = ((Number) row[1]).longValue();
+        Message.Origin origin =
+            row[2] == null
+                ? null
+                : new Message.Origin(
+                    TopicName.of((String) row[2]),
+                    ((Number) row[3]).longValue(),
+                    ((Number) row[4]).intValue());
+        messages.add(new Message(text, timestamp, origin));
       }
-      return texts;
+      return messages;
     } catch (RuntimeException e) {
       throw new StoreException("Could not read messages of topic " + topic, e);
     }

@@ -10,9 +10,9 @@ import org.eclipse.persistence.annotations.Cache;
 import org.eclipse.persistence.annotations.CacheType;
 
 /**
- * A consumer, the topic it reads and the offset of the next message it gets. Consumers stay in
- * EclipseLink's shared cache (they are few and the queue holds them in memory anyway), so moving an
- * offset in a commit is one batched UPDATE, without a SELECT first.
+ * A consumer, the topic it reads, its settings and its position. Consumers stay in EclipseLink's
+ * shared cache (they are few and the queue holds them in memory anyway), so moving an offset in a
+ * commit is one batched UPDATE, without a SELECT first.
  */
 @Entity
 @Cacheable
@@ -28,15 +28,67 @@ public class ConsumerEntity {
   @Column(name = "topic_id", nullable = false)
   private long topicId;
 
+  /** Auto: the next message it gets; explicit: its floor, below which everything is settled. */
   @Column(name = "next_offset", nullable = false)
   private long nextOffset;
 
+  /** A durable consumer's name, unique within its topic; null for an anonymous one. */
+  @Column(name = "name", length = 249)
+  private String name;
+
+  /** {@code auto} or {@code explicit}. */
+  @Column(name = "ack_mode", nullable = false, length = 8)
+  private String ackMode;
+
+  @Column(name = "lease_ms", nullable = false)
+  private long leaseMillis;
+
+  /** 0 without a dead-letter topic. */
+  @Column(name = "max_deliveries", nullable = false)
+  private int maxDeliveries;
+
+  @Column(name = "dead_letter_topic", length = 249)
+  private String deadLetterTopic;
+
   protected ConsumerEntity() {}
 
-  public ConsumerEntity(long id, long topicId, long nextOffset) {
+  public ConsumerEntity(
+      long id,
+      long topicId,
+      long nextOffset,
+      String name,
+      boolean explicit,
+      long leaseMillis,
+      int maxDeliveries,
+      String deadLetterTopic) {
     this.id = id;
     this.topicId = topicId;
     this.nextOffset = nextOffset;
+    this.name = name;
+    this.ackMode = explicit ? "explicit" : "auto";
+    this.leaseMillis = leaseMillis;
+    this.maxDeliveries = maxDeliveries;
+    this.deadLetterTopic = deadLetterTopic;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public boolean isExplicit() {
+    return "explicit".equals(ackMode);
+  }
+
+  public long leaseMillis() {
+    return leaseMillis;
+  }
+
+  public int maxDeliveries() {
+    return maxDeliveries;
+  }
+
+  public String deadLetterTopic() {
+    return deadLetterTopic;
   }
 
   public long id() {

@@ -22,7 +22,8 @@ import java.util.Objects;
 @NamedQuery(
     name = MessageEntity.RANGE,
     query =
-        "SELECT m.payload FROM MessageEntity m WHERE m.topicId = :topic"
+        "SELECT m.payload, m.appendedAt, m.originTopic, m.originOffset, m.originDeliveries"
+            + " FROM MessageEntity m WHERE m.topicId = :topic"
             + " AND m.offset >= :from AND m.offset < :until ORDER BY m.offset")
 @NamedQuery(
     name = MessageEntity.END,
@@ -70,6 +71,16 @@ public class MessageEntity {
   @Column(name = "message_id", length = 128)
   private String messageId;
 
+  /** For a dead-lettered copy: where the original is, and how often it was delivered. */
+  @Column(name = "origin_topic", length = 249)
+  private String originTopic;
+
+  @Column(name = "origin_offset")
+  private Long originOffset;
+
+  @Column(name = "origin_deliveries")
+  private Integer originDeliveries;
+
   protected MessageEntity() {}
 
   public MessageEntity(
@@ -85,6 +96,14 @@ public class MessageEntity {
     this.payload = payload;
     this.appendedAt = appendedAt;
     this.messageId = messageId;
+  }
+
+  /** Records where a dead-lettered copy came from. */
+  public MessageEntity withOrigin(String topic, long offset, int deliveries) {
+    this.originTopic = topic;
+    this.originOffset = offset;
+    this.originDeliveries = deliveries;
+    return this;
   }
 
   /** The primary key: topic and offset. */

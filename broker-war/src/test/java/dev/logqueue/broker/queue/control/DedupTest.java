@@ -3,15 +3,14 @@ package dev.logqueue.broker.queue.control;
 import static dev.logqueue.broker.queue.control.LogQueueServiceTest.LOGS;
 import static dev.logqueue.broker.queue.control.LogQueueServiceTest.METRICS;
 import static dev.logqueue.broker.queue.control.LogQueueServiceTest.await;
+import static dev.logqueue.broker.queue.control.Queues.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicId;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,18 +19,19 @@ import org.junit.jupiter.api.Test;
 class DedupTest {
 
   final MemoryLogStore store = new MemoryLogStore();
-  final List<LogQueueService> started = new ArrayList<>();
+  final Queues queues = new Queues(store);
 
   LogQueueService start(QueueSettings settings) {
-    LogQueueService queue = new LogQueueService(store, settings);
-    assertTrue(queue.start(), "restored");
-    started.add(queue);
-    return queue;
+    return queues.start(settings);
+  }
+
+  void stop(LogQueueService queue) {
+    queues.stop(queue);
   }
 
   @AfterEach
-  void stop() {
-    started.forEach(LogQueueService::stop);
+  void stopAll() {
+    queues.close();
   }
 
   static List<MessageId> ids(String... ids) {
@@ -77,7 +77,7 @@ class DedupTest {
     LogQueueService before = start(QueueSettings.defaults());
     ProducerId producer = await(before.registerProducer(LOGS));
     await(before.produce(LOGS, producer, List.of("a", "b"), ids("x", "y")));
-    before.stop();
+    stop(before);
 
     LogQueueService after = start(QueueSettings.defaults());
     assertEquals(
@@ -95,7 +95,7 @@ class DedupTest {
     Thread.sleep(300);
     assertEquals(
         new Appended(List.of(1L), 0), await(queue.produce(LOGS, producer, List.of("a"), ids("x"))));
-    queue.stop();
+    stop(queue);
 
     LogQueueService restarted =
         start(QueueSettings.defaults().withDedup(Duration.ofMillis(200), 100));
@@ -116,7 +116,7 @@ class DedupTest {
         new Appended(List.of(2L, 3L), 1),
         await(queue.produce(LOGS, producer, List.of("c", "a"), ids("z", "x"))),
         "x was the oldest of three");
-    queue.stop();
+    stop(queue);
     LogQueueService restarted = start(settings);
     assertEquals(
         new Appended(List.of(3L, 4L), 1),
@@ -127,10 +127,10 @@ class DedupTest {
   void aConsumerSeesEachMessageOnce() {
     LogQueueService queue = start(QueueSettings.defaults());
     ProducerId producer = await(queue.registerProducer(LOGS));
-    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
     for (int retry = 0; retry < 3; retry++) {
       await(queue.produce(LOGS, producer, List.of("a", "b"), ids("x", "y")));
     }
-    assertEquals(List.of("a", "b"), await(queue.consume(LOGS, consumer, 10, false, Duration.ZERO)));
+    assertEquals(List.of("a", "b"), await(texts(queue.consume(LOGS, consumer, 10, Duration.ZERO))));
   }
 }

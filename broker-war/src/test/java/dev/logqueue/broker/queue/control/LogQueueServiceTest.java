@@ -1,5 +1,6 @@
 package dev.logqueue.broker.queue.control;
 
+import static dev.logqueue.broker.queue.control.Queues.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,13 +30,14 @@ class LogQueueServiceTest {
   static final TopicName METRICS = TopicName.of("metrics");
 
   final MemoryLogStore store = new MemoryLogStore();
-  final List<LogQueueService> started = new ArrayList<>();
+  final Queues queues = new Queues(store);
 
   LogQueueService start(QueueSettings settings) {
-    LogQueueService queue = new LogQueueService(store, settings);
-    assertTrue(queue.start(), "restored");
-    started.add(queue);
-    return queue;
+    return queues.start(settings);
+  }
+
+  void stop(LogQueueService queue) {
+    queues.stop(queue);
   }
 
   LogQueueService start() {
@@ -43,8 +45,8 @@ class LogQueueServiceTest {
   }
 
   @AfterEach
-  void stop() {
-    started.forEach(LogQueueService::stop);
+  void stopAll() {
+    queues.close();
   }
 
   static <T> T await(CompletionStage<T> stage) {
@@ -87,7 +89,7 @@ class LogQueueServiceTest {
     ProducerId producer = await(queue.registerProducer(LOGS));
     assertEquals(1, producer.value());
     assertEquals(List.of(LOGS), queue.topics());
-    assertEquals(1, await(queue.registerConsumer(LOGS)).value());
+    assertEquals(1, await(queue.registerConsumer(LOGS)).id().value());
     assertEquals(2, await(queue.registerProducer(LOGS)).value());
     assertEquals(ErrorCode.TOPIC_EXISTS, refusal(() -> queue.createTopic(LOGS)));
   }
@@ -96,24 +98,23 @@ class LogQueueServiceTest {
   void eachConsumerReadsEveryMessageInOrderFromItsOwnOffset() {
     LogQueueService queue = start();
     ProducerId producer = await(queue.registerProducer(LOGS));
-    ConsumerId early = await(queue.registerConsumer(LOGS));
+    ConsumerId early = await(queue.registerConsumer(LOGS)).id();
     for (int i = 0; i < 5; i++) {
       await(queue.produce(LOGS, producer, List.of("m" + i)));
     }
-    ConsumerId late = await(queue.registerConsumer(LOGS));
+    ConsumerId late = await(queue.registerConsumer(LOGS)).id();
     assertEquals(5, queue.size(LOGS, early));
-    assertEquals(List.of("m0"), await(queue.consume(LOGS, early, 1, true, Duration.ZERO)));
-    assertEquals(List.of("m1"), await(queue.consume(LOGS, early, 1, true, Duration.ZERO)));
+    assertEquals(List.of("m0"), await(texts(queue.consume(LOGS, early, 1, Duration.ZERO))));
+    assertEquals(List.of("m1"), await(texts(queue.consume(LOGS, early, 1, Duration.ZERO))));
     assertEquals(3, queue.size(LOGS, early));
     assertEquals(5, queue.size(LOGS, late));
     assertEquals(
-        List.of("m0", "m1", "m2"), await(queue.consume(LOGS, late, 3, false, Duration.ZERO)));
+        List.of("m0", "m1", "m2"), await(texts(queue.consume(LOGS, late, 3, Duration.ZERO))));
     assertEquals(
-        List.of("m2", "m3", "m4"), await(queue.consume(LOGS, early, 10, false, Duration.ZERO)));
+        List.of("m2", "m3", "m4"), await(texts(queue.consume(LOGS, early, 10, Duration.ZERO))));
     assertEquals(0, queue.size(LOGS, early));
-    assertEquals(
-        ErrorCode.QUEUE_EMPTY, refusal(() -> queue.consume(LOGS, early, 1, true, Duration.ZERO)));
-    assertEquals(List.of(), await(queue.consume(LOGS, early, 10, false, Duration.ZERO)));
+    assertEquals(List.of(), await(texts(queue.consume(LOGS, early, 1, Duration.ZERO))));
+    assertEquals(List.of(), await(texts(queue.consume(LOGS, early, 10, Duration.ZERO))));
   }
 
   @Test
@@ -137,7 +138,7 @@ class LogQueueServiceTest {
   void consumeAndSizeCheckTopicThenConsumerThenTheirMatch() {
     LogQueueService queue = start();
     await(queue.registerProducer(METRICS));
-    ConsumerId consumer = await(queue.registerConsumer(METRICS));
+    ConsumerId consumer = await(queue.registerConsumer(METRICS)).id();
     await(queue.createTopic(LOGS));
     TopicName missing = TopicName.of("missing");
     ConsumerId unknown = new ConsumerId(42);
@@ -146,13 +147,13 @@ class LogQueueServiceTest {
     assertEquals(ErrorCode.CONSUMER_TOPIC_MISMATCH, refusalOf(() -> queue.size(LOGS, consumer)));
     assertEquals(
         ErrorCode.TOPIC_NOT_FOUND,
-        refusal(() -> queue.consume(missing, unknown, 1, true, Duration.ZERO)));
+        refusal(() -> texts(queue.consume(missing, unknown, 1, Duration.ZERO))));
     assertEquals(
         ErrorCode.CONSUMER_NOT_FOUND,
-        refusal(() -> queue.consume(LOGS, unknown, 1, true, Duration.ZERO)));
+        refusal(() -> texts(queue.consume(LOGS, unknown, 1, Duration.ZERO))));
     assertEquals(
         ErrorCode.CONSUMER_TOPIC_MISMATCH,
-        refusal(() -> queue.consume(LOGS, consumer, 1, true, Duration.ZERO)));
+        refusal(() -> texts(queue.consume(LOGS, consumer, 1, Duration.ZERO))));
   }
 
   @Test
@@ -185,7 +186,7 @@ class LogQueueServiceTest {
     LogQueueService queue =
         start(QueueSettings.defaults().withMaxMessageBytes(8).withProduceLimits(3, 10));
     ProducerId producer = await(queue.registerProducer(LOGS));
-    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
     assertEquals(
         List.of(0L, 1L, 2L),
         await(queue.produce(LOGS, producer, List.of("a", "b", "c"))).offsets());
@@ -204,19 +205,19 @@ class LogQueueServiceTest {
         "one message over its own limit");
     assertEquals(
         List.of("a", "b", "c", "d"),
-        await(queue.consume(LOGS, consumer, 100, false, Duration.ZERO)));
+        await(texts(queue.consume(LOGS, consumer, 100, Duration.ZERO))));
   }
 
   @Test
   void aWaitingConsumeIsAnsweredWhenAMessageArrives() throws Exception {
     LogQueueService queue = start();
     ProducerId producer = await(queue.registerProducer(LOGS));
-    ConsumerId consumer = await(queue.registerConsumer(LOGS));
-    var waiting = queue.consume(LOGS, consumer, 10, false, Duration.ofSeconds(20));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
+    var waiting = queue.consume(LOGS, consumer, 10, Duration.ofSeconds(20));
     Thread.sleep(300);
     assertFalse(waiting.isDone(), "it waits");
     await(queue.produce(LOGS, producer, List.of("arrived", "together")));
-    assertEquals(List.of("arrived", "together"), waiting.get(5, TimeUnit.SECONDS));
+    assertEquals(List.of("arrived", "together"), waiting.get(5, TimeUnit.SECONDS).texts());
     assertEquals(0, queue.size(LOGS, consumer), "and its offset moved");
   }
 
@@ -224,29 +225,27 @@ class LogQueueServiceTest {
   void aWaitThatNothingEndsAnswersEmptyOrQueueEmpty() {
     LogQueueService queue = start();
     await(queue.registerProducer(LOGS));
-    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
     long started = System.nanoTime();
-    assertEquals(List.of(), await(queue.consume(LOGS, consumer, 5, false, Duration.ofMillis(400))));
+    assertEquals(List.of(), await(texts(queue.consume(LOGS, consumer, 5, Duration.ofMillis(400)))));
     assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(390));
-    assertEquals(
-        ErrorCode.QUEUE_EMPTY,
-        refusal(() -> queue.consume(LOGS, consumer, 1, true, Duration.ofMillis(200))));
+    assertEquals(List.of(), await(texts(queue.consume(LOGS, consumer, 1, Duration.ofMillis(200)))));
   }
 
   @Test
   void manyWaitingConsumersHoldNoThreadAndAreAllAnswered() throws Exception {
     LogQueueService queue = start();
     ProducerId producer = await(queue.registerProducer(LOGS));
-    List<CompletableFuture<List<String>>> waiting = new ArrayList<>();
+    List<CompletableFuture<Taken>> waiting = new ArrayList<>();
     int threadsBefore = Thread.activeCount();
     for (int i = 0; i < 500; i++) {
-      ConsumerId consumer = await(queue.registerConsumer(LOGS));
-      waiting.add(queue.consume(LOGS, consumer, 1, false, Duration.ofSeconds(20)));
+      ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
+      waiting.add(queue.consume(LOGS, consumer, 1, Duration.ofSeconds(20)));
     }
     assertTrue(Thread.activeCount() - threadsBefore < 10, "no thread per waiting consume");
     await(queue.produce(LOGS, producer, List.of("for everyone")));
-    for (CompletableFuture<List<String>> each : waiting) {
-      assertEquals(List.of("for everyone"), each.get(10, TimeUnit.SECONDS));
+    for (CompletableFuture<Taken> each : waiting) {
+      assertEquals(List.of("for everyone"), each.get(10, TimeUnit.SECONDS).texts());
     }
   }
 
@@ -254,8 +253,8 @@ class LogQueueServiceTest {
   void aWithdrawnWaitingConsumeMovesNothing() throws Exception {
     LogQueueService queue = start();
     ProducerId producer = await(queue.registerProducer(LOGS));
-    ConsumerId consumer = await(queue.registerConsumer(LOGS));
-    var waiting = queue.consume(LOGS, consumer, 1, false, Duration.ofSeconds(20));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
+    var waiting = queue.consume(LOGS, consumer, 1, Duration.ofSeconds(20));
     Thread.sleep(200);
     assertTrue(waiting.cancel(false), "a parked consume can be withdrawn");
     await(queue.produce(LOGS, producer, List.of("kept")));
@@ -266,20 +265,20 @@ class LogQueueServiceTest {
   void aRestartRestoresEverythingAndNeverReusesAnId() {
     LogQueueService first = start();
     ProducerId producer = await(first.registerProducer(LOGS));
-    ConsumerId consumer = await(first.registerConsumer(LOGS));
+    ConsumerId consumer = await(first.registerConsumer(LOGS)).id();
     await(first.createTopic(METRICS));
     await(first.produce(LOGS, producer, List.of("a", "b", "c")));
-    assertEquals(List.of("a"), await(first.consume(LOGS, consumer, 1, true, Duration.ZERO)));
-    first.stop();
+    assertEquals(List.of("a"), await(texts(first.consume(LOGS, consumer, 1, Duration.ZERO))));
+    stop(first);
 
     LogQueueService second = start();
     assertEquals(List.of(LOGS, METRICS), second.topics());
     assertEquals(2, second.size(LOGS, consumer));
-    assertEquals(List.of("b"), await(second.consume(LOGS, consumer, 1, true, Duration.ZERO)));
+    assertEquals(List.of("b"), await(texts(second.consume(LOGS, consumer, 1, Duration.ZERO))));
     await(second.produce(LOGS, producer, List.of("d")));
-    assertEquals(List.of("c", "d"), await(second.consume(LOGS, consumer, 5, false, Duration.ZERO)));
+    assertEquals(List.of("c", "d"), await(texts(second.consume(LOGS, consumer, 5, Duration.ZERO))));
     assertEquals(2, await(second.registerProducer(LOGS)).value());
-    assertEquals(2, await(second.registerConsumer(METRICS)).value());
+    assertEquals(2, await(second.registerConsumer(METRICS)).id().value());
     await(second.createTopic(TopicName.of("third")));
     assertEquals(
         List.of(LOGS, METRICS, TopicName.of("third")), second.topics(), "topic ids go on too");
@@ -294,59 +293,61 @@ class LogQueueServiceTest {
       await(queue.produce(LOGS, producer, List.of("message-" + i)));
     }
     assertEquals(0, store.reads.get(), "producing reads nothing back");
-    ConsumerId late = await(queue.registerConsumer(LOGS));
+    ConsumerId late = await(queue.registerConsumer(LOGS)).id();
     List<String> read = new ArrayList<>();
     while (read.size() < 300) {
-      read.addAll(await(queue.consume(LOGS, late, 1 + read.size() % 4, false, Duration.ZERO)));
+      read.addAll(await(texts(queue.consume(LOGS, late, 1 + read.size() % 4, Duration.ZERO))));
     }
     for (int i = 0; i < 300; i++) {
       assertEquals("message-" + i, read.get(i));
     }
     assertTrue(store.reads.get() >= 290 / 7, "history was read in pages: " + store.reads.get());
     assertTrue(store.reads.get() <= 2 * 300 / 7, "each page about once: " + store.reads.get());
-    assertTrue(queue.historyBytes() <= 2_000, "the history cache keeps its bound");
+    assertTrue(
+        new QueueGauges(queues.engine(queue)).historyBytes() <= 2_000,
+        "the history cache keeps its bound");
   }
 
   @Test
   void aFailedCommitAnswersNobodySuccessAndTheQueueRecoversByItself() throws Exception {
     LogQueueService queue = start();
     ProducerId producer = await(queue.registerProducer(LOGS));
-    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
     await(queue.produce(LOGS, producer, List.of("before")));
 
     store.down(true);
     assertEquals(
         ErrorCode.UNAVAILABLE, refusal(() -> queue.produce(LOGS, producer, List.of("lost"))));
-    assertFalse(queue.isReady());
+    assertFalse(queues.engine(queue).isReady());
     assertEquals(ErrorCode.UNAVAILABLE, refusalOf(() -> queue.size(LOGS, consumer)));
 
     store.down(false);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!queue.isReady() && System.nanoTime() < deadline) {
+    while (!queues.engine(queue).isReady() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertTrue(queue.isReady(), "recovered without a restart");
+    assertTrue(queues.engine(queue).isReady(), "recovered without a restart");
     await(queue.produce(LOGS, producer, List.of("after")));
     assertEquals(
-        List.of("before", "after"), await(queue.consume(LOGS, consumer, 10, false, Duration.ZERO)));
+        List.of("before", "after"), await(texts(queue.consume(LOGS, consumer, 10, Duration.ZERO))));
   }
 
   @Test
   void aCommitWhoseAnswerIsLostIsReloadedNotGuessed() throws Exception {
     LogQueueService queue = start();
     ProducerId producer = await(queue.registerProducer(LOGS));
-    ConsumerId consumer = await(queue.registerConsumer(LOGS));
+    ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
     store.failAfterNextCommit();
     assertEquals(
         ErrorCode.UNAVAILABLE, refusal(() -> queue.produce(LOGS, producer, List.of("maybe"))));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!queue.isReady() && System.nanoTime() < deadline) {
+    while (!queues.engine(queue).isReady() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     // the message did commit: after the reload the queue knows it, and the next goes after it
     await(queue.produce(LOGS, producer, List.of("next")));
     assertEquals(
-        List.of("maybe", "next"), await(queue.consume(LOGS, consumer, 10, false, Duration.ZERO)));
+        List.of("maybe", "next"), await(texts(queue.consume(LOGS, consumer, 10, Duration.ZERO))));
   }
 
   @Test
@@ -361,7 +362,7 @@ class LogQueueServiceTest {
     }
     List<ConsumerId> consumerIds = new ArrayList<>();
     for (int c = 0; c < consumers; c++) {
-      consumerIds.add(await(queue.registerConsumer(LOGS)));
+      consumerIds.add(await(queue.registerConsumer(LOGS)).id());
     }
     List<Thread> threads = new ArrayList<>();
     List<List<String>> received = new ArrayList<>();
@@ -383,7 +384,7 @@ class LogQueueServiceTest {
           new Thread(
               () -> {
                 while (mine.size() < producers * perProducer) {
-                  mine.addAll(await(queue.consume(LOGS, id, 1, false, Duration.ZERO)));
+                  mine.addAll(await(texts(queue.consume(LOGS, id, 1, Duration.ZERO))));
                 }
               }));
     }

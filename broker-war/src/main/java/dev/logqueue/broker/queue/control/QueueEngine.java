@@ -1,0 +1,156 @@
+package dev.logqueue.broker.queue.control;
+
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * The queue's machinery and its lifecycle: the committer and its thread, the threads that hand
+ * answers over, the timers of waiting consumes, and the cache of history. In the container its
+ * threads come from the container ({@value QueueStartup#COMPLETIONS} and the default managed thread
+ * factory); outside it (unit tests), from plain executors it owns and ends.
+ */
+@ApplicationScoped
+public class QueueEngine {
+
+  @Inject LogStore store;
+  @Inject QueueSettings settings;
+
+  @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+  ManagedThreadFactory threads;
+
+  @Resource(lookup = QueueStartup.COMPLETIONS)
+  ManagedExecutorService managedCompletions;
+
+  private volatile Committer committer;
+  private volatile Thread committerThread;
+  private volatile HistoryCache history;
+  private ScheduledThreadPoolExecutor timers;
+  private final List<ExecutorService> owned = new ArrayList<>();
+  private volatile IntConsumer onCommit = requests -> {};
+
+  /** For CDI. */
+  protected QueueEngine() {}
+
+  /** Outside a container (tests). */
+  QueueEngine(LogStore store, QueueSettings settings) {
+    this.store = store;
+    this.settings = settings;
+  }
+
+  /**
+   * Restores the state from the store and starts the committer. If the store cannot be read now,
+   * the broker starts unavailable and the committer retries until it can.
+   *
+   * @return whether the state was restored now
+   */
+  public synchronized boolean start() {
+    if (committer != null) {
+      return committer.isAvailable();
+    }
+    ThreadFactory factory = threads != null ? threads : Executors.defaultThreadFactory();
+    Executor completions = managedCompletions;
+    if (completions == null) {
+      ExecutorService own = Executors.newFixedThreadPool(4, factory);
+      owned.add(own);
+      completions = own;
+    }
+    // not the container's scheduled executor: a waiting consume's timer is cancelled as soon as a
+    // message comes, and only an executor that removes cancelled tasks keeps thousands of them
+    // from piling up for their whole wait
+    timers = new ScheduledThreadPoolExecutor(1, factory);
+    timers.setRemoveOnCancelPolicy(true);
+    history = new HistoryCache(store, settings.historyPageMessages(), settings.historyCacheBytes());
+    committer =
+        new Committer(
+            store, settings, history, completions, timers, requests -> onCommit.accept(requests));
+    boolean restored = committer.restore();
+    committerThread = factory.newThread(committer);
+    committerThread.setName("logqueue-committer");
+    committerThread.start();
+    return restored;
+  }
+
+  public synchronized void stop() {
+    if (committer == null) {
+      return;
+    }
+    committer.stop();
+    try {
+      committerThread.join(10_000);
+      for (ExecutorService own : owned) {
+        own.shutdown();
+        own.awaitTermination(5, TimeUnit.SECONDS);
+      }
+      timers.shutdownNow();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    owned.clear();
+    committer = null;
+  }
+
+  /** Whether the state is restored and the committer takes requests. */
+  public boolean isReady() {
+    Committer current = committer;
+    return current != null && current.isAvailable();
+  }
+
+  /** Whether the committer's thread runs (a database outage does not stop it). */
+  public boolean isRunning() {
+    Thread thread = committerThread;
+    return committer != null && thread != null && thread.isAlive();
+  }
+
+  public boolean isStoreReachable() {
+    return store.isReachable();
+  }
+
+  /** Tells an observer of each transaction committed, with how many requests it carried. */
+  public void observeCommits(IntConsumer observer) {
+    this.onCommit = observer;
+  }
+
+  QueueSettings settings() {
+    return settings;
+  }
+
+  /** The committer; refused while the broker starts. */
+  Committer committer() {
+    Committer current = committer;
+    if (current == null) {
+      throw LogQueueException.unavailable("The broker is starting; try again");
+    }
+    return current;
+  }
+
+  HistoryCache history() {
+    return history;
+  }
+
+  /** The committed state, none while there is none (starting, or rebuilding). */
+  Optional<QueueState> committedState() {
+    Committer current = committer;
+    if (current == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(current.state());
+    } catch (LogQueueException unavailable) {
+      return Optional.empty();
+    }
+  }
+}

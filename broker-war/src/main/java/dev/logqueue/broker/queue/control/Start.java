@@ -1,0 +1,27 @@
+package dev.logqueue.broker.queue.control;
+
+/** Where a new consumer begins: the first message, the current end, or an offset. */
+public record Start(Kind kind, long offset) {
+
+  public enum Kind {
+    EARLIEST,
+    LATEST,
+    OFFSET
+  }
+
+  public static final Start EARLIEST = new Start(Kind.EARLIEST, 0);
+  public static final Start LATEST = new Start(Kind.LATEST, 0);
+
+  public static Start at(long offset) {
+    return new Start(Kind.OFFSET, offset);
+  }
+
+  /** The offset on a topic that ends at {@code end}, clamped to the messages it has. */
+  long resolve(long end) {
+    return switch (kind) {
+      case EARLIEST -> 0;
+      case LATEST -> end;
+      case OFFSET -> Math.max(0, Math.min(offset, end));
+    };
+  }
+}
