@@ -80,6 +80,15 @@ public final class Benchmark {
     }
   }
 
+  /**
+   * GET /status, an auto consumer's consume and an explicit consumer's (leases, nothing committed)
+   * at one number of connections, measured one after the other.
+   */
+  record ConsumeModes(int connections, Wrk.Result status, Wrk.Result auto, Wrk.Result explicit) {}
+
+  /** The numbers of connections the consume modes are compared at. */
+  static final List<Integer> MODE_CONNECTIONS = List.of(32, 128);
+
   /** What one database's run measured. */
   record Outcome(
       String database,
@@ -90,6 +99,7 @@ public final class Benchmark {
       Wrk.Result batch,
       int batchSize,
       RawJdbc.Result raw,
+      List<ConsumeModes> modes,
       long rssStartKb,
       long rssEndKb,
       int messages,
@@ -127,7 +137,10 @@ public final class Benchmark {
           + produce.failures()
           + consume.failures()
           + history.failures()
-          + batch.failures();
+          + batch.failures()
+          + modes.stream()
+              .mapToLong(m -> m.status().failures() + m.auto().failures() + m.explicit().failures())
+              .sum();
     }
   }
 
@@ -240,6 +253,29 @@ public final class Benchmark {
       log("  consume behind the window " + historyResult);
       Wrk.Result batchResult = wrk.run(base.resolve("producer/produce"), batch, options.duration());
       log("  batch produce " + batchResult);
+      List<ConsumeModes> modes = new ArrayList<>();
+      for (int connections : MODE_CONNECTIONS) {
+        Wrk at =
+            new Wrk(
+                2,
+                options.smoke() ? Math.min(connections, 8) : connections,
+                scratch.resolve("lua"));
+        Wrk.Result status = at.run(base.resolve("status"), null, options.duration());
+        Wrk.Result auto =
+            at.run(
+                base.resolve("consumer/consume"),
+                consumeScript(wire, "modes-auto-" + connections, backlog, consumers),
+                options.duration());
+        Wrk.Result explicit =
+            at.run(
+                base.resolve("consumer/consume"),
+                explicitConsumeScript(wire, "modes-explicit-" + connections, backlog, consumers),
+                options.duration());
+        modes.add(new ConsumeModes(connections, status, auto, explicit));
+        log("  " + connections + " connections: status " + status);
+        log("  " + connections + " connections: auto consume " + auto);
+        log("  " + connections + " connections: explicit consume " + explicit);
+      }
       Map<String, Double> metrics = wire.metrics();
       double perCommit =
           metrics.getOrDefault("logqueue_committed_requests_total", 0.0)
@@ -284,6 +320,7 @@ public final class Benchmark {
           batchResult,
           batchSize,
           ceiling,
+          modes,
           rssStart,
           rssEnd,
           options.messages(),
@@ -310,6 +347,30 @@ public final class Benchmark {
     List<String> bodies = new ArrayList<>();
     for (int c = 0; c < consumers; c++) {
       long consumer = wire.registerConsumer(topic);
+      bodies.add("{\"topic\":\"" + topic + "\",\"consumer_id\":" + consumer + "}");
+    }
+    return wrk.script("consume-" + topic, bodies);
+  }
+
+  /**
+   * Consumes of explicit consumers, each leasing one message per request (the wrk script's bodies
+   * are fixed, so nothing is acknowledged: each consumer leases the backlog, in memory).
+   */
+  private Path explicitConsumeScript(Wire wire, String topic, int backlog, int consumers) {
+    Http http = wire.http();
+    long producer = wire.registerProducer(topic);
+    produceMany(http, producer, topic, backlog);
+    List<String> bodies = new ArrayList<>();
+    for (int c = 0; c < consumers; c++) {
+      var reply =
+          http.post(
+              "consumer/register",
+              Json.createObjectBuilder()
+                  .add("topic", topic)
+                  .add("ack", "explicit")
+                  .add("lease_ms", 3_600_000)
+                  .build());
+      long consumer = reply.json().getJsonNumber("consumer_id").longValue();
       bodies.add("{\"topic\":\"" + topic + "\",\"consumer_id\":" + consumer + "}");
     }
     return wrk.script("consume-" + topic, bodies);

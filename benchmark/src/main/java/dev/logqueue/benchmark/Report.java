@@ -91,6 +91,32 @@ final class Report {
             "requests per commit (mean, all of the run)",
             o -> String.format(Locale.ROOT, "%.1f", o.requestsPerCommit()),
             ""));
+    for (int i = 0; i < Benchmark.MODE_CONNECTIONS.size(); i++) {
+      int index = i;
+      int connections = Benchmark.MODE_CONNECTIONS.get(i);
+      rows.add(
+          new Row(
+              connections + " connections: GET /status / auto consume / explicit consume, req/s",
+              o ->
+                  rate(o.modes().get(index).status().requestsPerSecond())
+                      + " / "
+                      + rate(o.modes().get(index).auto().requestsPerSecond())
+                      + " / "
+                      + rate(o.modes().get(index).explicit().requestsPerSecond()),
+              "explicit: leases in memory, nothing committed"));
+      rows.add(
+          new Row(
+              connections + " connections: explicit / status, explicit / auto",
+              o ->
+                  String.format(
+                      Locale.ROOT,
+                      "%.2f, %.2f",
+                      o.modes().get(index).explicit().requestsPerSecond()
+                          / o.modes().get(index).status().requestsPerSecond(),
+                      o.modes().get(index).explicit().requestsPerSecond()
+                          / o.modes().get(index).auto().requestsPerSecond()),
+              ""));
+    }
     rows.add(new Row("produce / status", PRODUCE::verdict, PRODUCE.text()));
     rows.add(new Row("consume / status", CONSUME::verdict, CONSUME.text()));
     rows.add(new Row("batch produce / raw JDBC (best)", BATCH::verdict, BATCH.text()));

@@ -2,6 +2,7 @@ package dev.logqueue.harness;
 
 import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
+import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Wire;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ final class CrashHarness {
 
   static final List<String> TOPICS = List.of("crash-a", "crash-b", "crash-c");
 
-  record Cycle(int number, long loadMillis, Audit.Findings findings) {}
+  record Cycle(
+      int number, long loadMillis, Audit.Findings findings, ExplicitAudit.Findings explicit) {}
 
   private final Database database;
   private final int cycles;
@@ -49,6 +51,9 @@ final class CrashHarness {
         for (int c = 0; c < consumersPerTopic; c++) {
           ledger.consumer(wire.registerConsumer(topic), topic);
         }
+        // at least once: a producer that retries with message ids, an explicit consumer
+        ledger.producer(wire.registerProducer(topic), topic, true);
+        ledger.explicitConsumer(registerExplicit(wire, topic), topic);
       }
       for (int cycle = 1; cycle <= cycles; cycle++) {
         long loadMillis = 1_000 + random.nextInt(3_000);
@@ -57,16 +62,37 @@ final class CrashHarness {
           broker.kill(); // SIGKILL, at a moment nobody chose
         }
         broker.start();
+        ExplicitAudit.Findings explicit = ExplicitAudit.run(wire, ledger, TOPICS);
         Audit.Findings findings = Audit.run(wire, ledger, TOPICS);
-        results.add(new Cycle(cycle, loadMillis, findings));
+        results.add(new Cycle(cycle, loadMillis, findings, explicit));
         LOG.log(
             System.Logger.Level.INFO,
-            String.format(Locale.ROOT, "%s cycle %d: %s", database, cycle, findings));
+            String.format(Locale.ROOT, "%s cycle %d: %s; %s", database, cycle, findings, explicit));
       }
     } finally {
       broker.stop();
     }
     return results;
+  }
+
+  private static long registerExplicit(Wire wire, String topic) {
+    var reply =
+        wire.http()
+            .post(
+                "consumer/register",
+                Http.json(
+                    "topic",
+                    topic,
+                    "name",
+                    topic + "-explicit",
+                    "ack",
+                    "explicit",
+                    "lease_ms",
+                    5000));
+    if (!reply.isSuccess()) {
+      throw new IllegalStateException("Could not register an explicit consumer: " + reply);
+    }
+    return reply.json().getJsonNumber("consumer_id").longValue();
   }
 
   static String table(String database, List<Cycle> cycles) {
@@ -97,11 +123,35 @@ final class CrashHarness {
               f.takenUnanswered(),
               f.storedUnacknowledged()));
     }
+    out.append('\n')
+        .append("At least once on ")
+        .append(database)
+        .append(
+            ": an explicit consumer per topic acks what it processed with its next consume; a"
+                + " producer per topic retries with message ids until it is told success\n\n");
+    out.append(
+        "| cycle | acknowledged | processed | lost | redelivered | unsettled after drain | stored twice | refusals |\n");
+    out.append("|---|---|---|---|---|---|---|---|\n");
+    for (Cycle cycle : cycles) {
+      ExplicitAudit.Findings f = cycle.explicit();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %,d | %,d | %d | %,d | %d | %d | %d |%n",
+              cycle.number(),
+              f.acknowledged(),
+              f.processed(),
+              f.lost(),
+              f.redelivered(),
+              f.unsettled(),
+              f.storedTwice(),
+              f.refusals()));
+    }
     return out.toString();
   }
 
   static boolean clean(List<Cycle> cycles) {
-    return cycles.stream().allMatch(c -> c.findings().isClean());
+    return cycles.stream().allMatch(c -> c.findings().isClean() && c.explicit().isClean());
   }
 
   private static void sleep(long millis) {

@@ -24,9 +24,22 @@ final class Ledger {
     final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
     final Set<String> unsure = Collections.synchronizedSet(new HashSet<>());
 
-    Producer(long id, String topic) {
+    /**
+     * Whether it sends each message with its text as {@code message_id} and, when it is not told
+     * success, sends the same request again until it is (across restarts): then nothing may be
+     * stored twice, and nothing stays unacknowledged.
+     */
+    final boolean retriesWithIds;
+
+    /** The request of a producer that retries with ids, not acknowledged yet; else null. */
+    volatile Pending pending;
+
+    record Pending(String body, List<String> messages) {}
+
+    Producer(long id, String topic, boolean retriesWithIds) {
       this.id = id;
       this.topic = topic;
+      this.retriesWithIds = retriesWithIds;
     }
 
     String next() {
@@ -51,13 +64,52 @@ final class Ledger {
     }
   }
 
+  /**
+   * An explicit consumer: every message it was given and "processed" (counted: at least once allows
+   * more than one), and the offsets processed but not yet acknowledged (sent with its next
+   * consume).
+   */
+  static final class ExplicitConsumer {
+    final long id;
+    final String topic;
+    final Map<String, Integer> processed = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<Long> unacked = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger refusals = new AtomicInteger();
+
+    ExplicitConsumer(long id, String topic) {
+      this.id = id;
+      this.topic = topic;
+    }
+
+    void process(String message) {
+      processed.merge(message, 1, Integer::sum);
+    }
+
+    int deliveries() {
+      return processed.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  final Map<Long, ExplicitConsumer> explicitConsumers = new LinkedHashMap<>();
+
+  ExplicitConsumer explicitConsumer(long id, String topic) {
+    ExplicitConsumer consumer = new ExplicitConsumer(id, topic);
+    explicitConsumers.put(id, consumer);
+    consumerIds.add(id);
+    return consumer;
+  }
+
   final Map<Long, Producer> producers = new LinkedHashMap<>();
   final Map<Long, Consumer> consumers = new LinkedHashMap<>();
   final Set<Long> producerIds = new HashSet<>();
   final Set<Long> consumerIds = new HashSet<>();
 
   Producer producer(long id, String topic) {
-    Producer producer = new Producer(id, topic);
+    return producer(id, topic, false);
+  }
+
+  Producer producer(long id, String topic, boolean retriesWithIds) {
+    Producer producer = new Producer(id, topic, retriesWithIds);
     producers.put(id, producer);
     producerIds.add(id);
     return producer;

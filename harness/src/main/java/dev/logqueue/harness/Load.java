@@ -3,6 +3,7 @@ package dev.logqueue.harness;
 import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Http.Reply;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -47,6 +48,10 @@ final class Load implements AutoCloseable {
       Random random = new Random(seed + n++);
       threads.add(new Thread(() -> consume(consumer, random), "consume-" + consumer.id));
     }
+    for (Ledger.ExplicitConsumer consumer : ledger.explicitConsumers.values()) {
+      Random random = new Random(seed + n++);
+      threads.add(new Thread(() -> lease(consumer, random), "lease-" + consumer.id));
+    }
     threads.forEach(Thread::start);
     return this;
   }
@@ -62,6 +67,10 @@ final class Load implements AutoCloseable {
 
   private void produce(Ledger.Producer producer, Random random) {
     while (running) {
+      if (producer.retriesWithIds) {
+        produceWithIds(producer, random);
+        continue;
+      }
       List<String> messages = new ArrayList<>();
       int count = random.nextInt(10) < 7 ? 1 : 2 + random.nextInt(19);
       for (int i = 0; i < count; i++) {
@@ -90,6 +99,95 @@ final class Load implements AutoCloseable {
         pause(random);
       }
     }
+  }
+
+  /** A producer that retries with ids: the same request again until it is told success. */
+  private void produceWithIds(Ledger.Producer producer, Random random) {
+    Ledger.Producer.Pending pending = producer.pending;
+    if (pending == null) {
+      List<String> messages = new ArrayList<>();
+      int count = random.nextInt(10) < 7 ? 1 : 2 + random.nextInt(19);
+      for (int i = 0; i < count; i++) {
+        messages.add(producer.next());
+      }
+      pending = new Ledger.Producer.Pending(withIds(producer, messages), messages);
+      producer.pending = pending;
+    }
+    try {
+      if (send("producer/produce", pending.body()).isSuccess()) {
+        producer.acknowledged.addAll(pending.messages());
+        producer.pending = null;
+      } else {
+        pause(random);
+      }
+    } catch (UncheckedIOException | IllegalStateException e) {
+      connectionFailures.incrementAndGet();
+      pause(random);
+    }
+  }
+
+  /** A produce whose ids are the messages' texts (unique per producer). */
+  static String withIds(Ledger.Producer producer, List<String> messages) {
+    var body =
+        Json.createObjectBuilder().add("topic", producer.topic).add("producer_id", producer.id);
+    if (messages.size() == 1) {
+      body.add("message", messages.get(0)).add("message_id", messages.get(0));
+    } else {
+      body.add("messages", Json.createArrayBuilder(messages))
+          .add("message_ids", Json.createArrayBuilder(messages));
+    }
+    return body.build().toString();
+  }
+
+  /**
+   * An explicit consumer at work: takes a batch, "processes" it (writes it down), and acknowledges
+   * it with its next consume; a consume that fails leaves its acknowledgements for the next one.
+   */
+  private void lease(Ledger.ExplicitConsumer consumer, Random random) {
+    while (running) {
+      try {
+        List<Long> acks = List.copyOf(consumer.unacked);
+        Reply reply =
+            send("consumer/consume", leaseBody(consumer, 1 + random.nextInt(20), acks, random));
+        if (reply.status() != 200) {
+          if (reply.status() != 503) {
+            consumer.refusals.incrementAndGet();
+          }
+          pause(random);
+          continue;
+        }
+        consumer.unacked.removeAll(acks);
+        var records = reply.json().getJsonArray("records").getValuesAs(JsonObject.class);
+        for (JsonObject record : records) {
+          consumer.process(record.getString("message"));
+          consumer.unacked.add(record.getJsonNumber("offset").longValue());
+        }
+        if (records.isEmpty()) {
+          pause(random);
+        }
+      } catch (UncheckedIOException | IllegalStateException e) {
+        connectionFailures.incrementAndGet();
+        pause(random);
+      }
+    }
+  }
+
+  static String leaseBody(
+      Ledger.ExplicitConsumer consumer, int max, List<Long> acks, Random random) {
+    var body =
+        Json.createObjectBuilder()
+            .add("topic", consumer.topic)
+            .add("consumer_id", consumer.id)
+            .add("max", max);
+    if (random != null && random.nextInt(10) < 2) {
+      body.add("wait_ms", 200 + random.nextInt(500));
+    }
+    if (!acks.isEmpty()) {
+      var offsets = Json.createArrayBuilder();
+      acks.forEach(offsets::add);
+      body.add("offsets", offsets);
+    }
+    return body.build().toString();
   }
 
   private void consume(Ledger.Consumer consumer, Random random) {

@@ -16,10 +16,14 @@ class CrashHarnessIT {
     for (CrashHarness.Cycle cycle : cycles) {
       assertTrue(
           cycle.findings().isClean(), name + " cycle " + cycle.number() + ": " + cycle.findings());
+      assertTrue(
+          cycle.explicit().isClean(), name + " cycle " + cycle.number() + ": " + cycle.explicit());
     }
     Audit.Findings last = cycles.get(cycles.size() - 1).findings();
     assertTrue(last.acknowledged() > 100, "the producers worked: " + last);
     assertTrue(last.consumed() > 100, "the consumers worked: " + last);
+    ExplicitAudit.Findings explicit = cycles.get(cycles.size() - 1).explicit();
+    assertTrue(explicit.processed() > 100, "the explicit consumers worked: " + explicit);
   }
 
   @Test

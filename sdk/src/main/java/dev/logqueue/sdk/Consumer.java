@@ -1,7 +1,12 @@
 package dev.logqueue.sdk;
 
+import dev.logqueue.sdk.client.Bodies.AckRequest;
 import dev.logqueue.sdk.client.Bodies.BatchConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
+import dev.logqueue.sdk.client.Bodies.LeaseRequest;
+import dev.logqueue.sdk.client.Bodies.Leased;
+import dev.logqueue.sdk.client.Bodies.Record;
+import dev.logqueue.sdk.client.Bodies.RegisterRequest;
 import dev.logqueue.sdk.client.Bodies.TopicRequest;
 import dev.logqueue.sdk.client.LogQueueApi;
 import java.net.URI;
@@ -51,18 +56,43 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
   private static final Duration LONGEST_WAIT_PER_TOPIC = Duration.ofMillis(250);
 
   private final Map<String, Long> ids;
+  private final Settings settings;
+  private final Map<String, List<Long>> processed = new LinkedHashMap<>();
   private volatile boolean stopped;
   private int nextTopic;
+
+  /** A consumer's v2 settings; all null for a v1 consumer. */
+  private record Settings(
+      String name, String start, boolean explicit, Long leaseMs, String deadLetter, Integer max) {
+
+    boolean isV1() {
+      return name == null && start == null && !explicit;
+    }
+  }
 
   protected Consumer(Builder builder) {
     super(builder);
     this.ids = new LinkedHashMap<>(builder.resumed);
+    this.settings =
+        new Settings(
+            builder.name,
+            builder.start,
+            builder.explicit,
+            builder.leaseMs,
+            builder.deadLetterTopic,
+            builder.maxDeliveries);
     builder.topics.forEach(this::register);
   }
 
   /** For CDI's client proxies only. */
   protected Consumer() {
     this.ids = null;
+    this.settings = null;
+  }
+
+  /** Whether it acknowledges explicitly (at least once): {@link Builder#explicitAck()}. */
+  public boolean isExplicit() {
+    return settings.explicit();
   }
 
   /** A consumer for the broker at this URL, registered for these topics (as the seed's was). */
@@ -93,9 +123,28 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
     Long id = ids.get(topic);
     if (id == null) {
       id =
-          retry
-              .call("register consumer", false, () -> api.registerConsumer(new TopicRequest(topic)))
-              .consumerId();
+          settings.isV1()
+              ? retry
+                  .call(
+                      "register consumer",
+                      false,
+                      () -> api.registerConsumer(new TopicRequest(topic)))
+                  .consumerId()
+              : retry
+                  .call(
+                      "register consumer",
+                      settings.name() != null, // a durable name registers once, however often sent
+                      () ->
+                          api.registerConsumer(
+                              new RegisterRequest(
+                                  topic,
+                                  settings.name(),
+                                  settings.start(),
+                                  settings.explicit() ? "explicit" : null,
+                                  settings.leaseMs(),
+                                  settings.max(),
+                                  settings.deadLetter())))
+                  .consumerId();
       ids.put(topic, id);
     }
     return id;
@@ -112,6 +161,10 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
    * @return empty when the consumer has read every message of the topic
    */
   public Optional<String> dequeue(String topic) {
+    if (settings.explicit()) {
+      throw new UnsupportedOperationException(
+          "An explicit consumer acknowledges what it takes: use poll, pollBatch or iterate");
+    }
     long id = register(topic);
     try {
       return Optional.of(
@@ -177,11 +230,35 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
     return List.of();
   }
 
-  /** Takes from the next topic in turn, waiting up to {@code wait} there. */
+  /**
+   * Takes from the next topic in turn, waiting up to {@code wait} there; an explicit consumer's
+   * request acknowledges what was processed of that topic first.
+   */
   private List<Message> take(List<String> topics, int max, Duration wait) {
     String topic = topics.get(nextTopic % topics.size());
     nextTopic = (nextTopic + 1) % topics.size();
     long id = ids.get(topic);
+    if (settings.explicit()) {
+      List<Long> acks = processed.remove(topic);
+      LeaseRequest request = new LeaseRequest(topic, id, max, wait.toMillis(), acks);
+      Leased leased;
+      try {
+        // safe to send again: a lost answer's leases expire, and acks are idempotent
+        leased = retry.call("consume", true, () -> api.lease(request));
+      } catch (RuntimeException e) {
+        if (acks != null) {
+          processed.computeIfAbsent(topic, t -> new ArrayList<>()).addAll(0, acks);
+        }
+        throw e;
+      }
+      List<Message> messages = new ArrayList<>(leased.records().size());
+      for (Record record : leased.records()) {
+        messages.add(
+            new Message(
+                topic, record.message(), record.offset(), record.timestamp(), record.delivery()));
+      }
+      return messages;
+    }
     BatchConsumeRequest request = new BatchConsumeRequest(topic, id, max, wait.toMillis());
     List<String> texts = retry.call("consume", false, () -> api.consumeBatch(request)).messages();
     List<Message> messages = new ArrayList<>(texts.size());
@@ -190,16 +267,110 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
   }
 
   /**
+   * Marks a message of an explicit consumer processed: it is acknowledged with this consumer's next
+   * consume of its topic (or at {@link #close()}), without a request of its own.
+   */
+  public void processed(Message message) {
+    checkExplicit();
+    processed.computeIfAbsent(message.topic(), t -> new ArrayList<>()).add(message.offset());
+  }
+
+  /** Acknowledges messages now: they are never given again. */
+  public void ack(Message... messages) {
+    settle(messages, "offsets", null);
+  }
+
+  /** Acknowledges every message of the topic below {@code offset} this consumer was given. */
+  public void ackUntil(String topic, long offset) {
+    checkExplicit();
+    long id = register(topic);
+    retry.call(
+        "ack",
+        true,
+        () -> api.ack(new AckRequest(topic, id, null, offset, null, null, null, null)));
+  }
+
+  /** Gives messages back now, to be given again (to this or another client) after {@code delay}. */
+  public void release(Duration delay, Message... messages) {
+    settle(messages, "release", delay);
+  }
+
+  /** Renews the leases of messages still being worked on, by the consumer's lease time. */
+  public void extend(Message... messages) {
+    settle(messages, "extend", null);
+  }
+
+  /** Sends messages to the dead-letter topic now (without one, they are settled as acked). */
+  public void reject(Message... messages) {
+    settle(messages, "reject", null);
+  }
+
+  private void settle(Message[] messages, String how, Duration delay) {
+    checkExplicit();
+    Map<String, List<Long>> byTopic = new LinkedHashMap<>();
+    for (Message message : messages) {
+      byTopic.computeIfAbsent(message.topic(), t -> new ArrayList<>()).add(message.offset());
+    }
+    byTopic.forEach(
+        (topic, offsets) -> {
+          long id = register(topic);
+          AckRequest request =
+              new AckRequest(
+                  topic,
+                  id,
+                  how.equals("offsets") ? offsets : null,
+                  null,
+                  how.equals("release") ? offsets : null,
+                  how.equals("extend") ? offsets : null,
+                  how.equals("reject") ? offsets : null,
+                  delay == null ? null : delay.toMillis());
+          retry.call(how.equals("offsets") ? "ack" : how, true, () -> api.ack(request));
+        });
+  }
+
+  /** Sends the acknowledgements still waiting for a next consume. */
+  private void flushProcessed() {
+    if (settings == null || !settings.explicit()) {
+      return;
+    }
+    for (Map.Entry<String, List<Long>> entry : new ArrayList<>(processed.entrySet())) {
+      processed.remove(entry.getKey());
+      long id = ids.get(entry.getKey());
+      retry.call(
+          "ack",
+          true,
+          () ->
+              api.ack(
+                  new AckRequest(
+                      entry.getKey(), id, entry.getValue(), null, null, null, null, null)));
+    }
+  }
+
+  private void checkExplicit() {
+    if (!settings.explicit()) {
+      throw new IllegalStateException(
+          "This consumer acknowledges automatically; build it with explicitAck()");
+    }
+  }
+
+  /**
    * The messages of all its topics as they come, until {@link #stop()}: {@code hasNext()} waits for
-   * the next one.
+   * the next one. For an explicit consumer it is at least once: a message is acknowledged once the
+   * loop's body returns for it (at the next {@code hasNext()}), with the next consume; if the body
+   * throws, it is not, and comes again when its lease ends.
    */
   @Override
   public Iterator<Message> iterator() {
     return new Iterator<>() {
       private Message next;
+      private Message current;
 
       @Override
       public boolean hasNext() {
+        if (current != null) {
+          processed(current);
+          current = null;
+        }
         while (next == null && !stopped) {
           next = poll(LONGEST_WAIT).orElse(null);
         }
@@ -213,6 +384,9 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
         }
         Message message = next;
         next = null;
+        if (settings.explicit()) {
+          current = message;
+        }
         return message;
       }
     };
@@ -234,15 +408,141 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
     return stopped;
   }
 
-  /** Stops, then releases the connection. */
+  /**
+   * Runs {@code handler} on {@code workers} threads, each with its own client of this one durable
+   * explicit consumer (so the broker splits the messages between them), until {@link
+   * Workers#close()}. A message is acknowledged when the handler returns, and released for another
+   * delivery when it throws.
+   */
+  public static Workers workers(
+      Builder builder, int workers, java.util.function.Consumer<Message> handler) {
+    if (builder.name == null || !builder.explicit) {
+      throw new IllegalStateException(
+          "Workers share one consumer by its name: build it with name(..) and explicitAck()");
+    }
+    return new Workers(builder, workers, handler);
+  }
+
+  /** Handlers running on threads of their own, on one shared explicit consumer. */
+  public static final class Workers implements AutoCloseable {
+    private final List<Consumer> consumers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private Workers(Builder builder, int count, java.util.function.Consumer<Message> handler) {
+      if (count < 1) {
+        throw new IllegalArgumentException("At least one worker");
+      }
+      for (int i = 0; i < count; i++) {
+        Consumer consumer = builder.build();
+        consumers.add(consumer);
+        Thread thread =
+            new Thread(() -> work(consumer, handler), "logqueue-worker-" + builder.name + "-" + i);
+        thread.setDaemon(true);
+        threads.add(thread);
+      }
+      threads.forEach(Thread::start);
+    }
+
+    private static void work(Consumer consumer, java.util.function.Consumer<Message> handler) {
+      while (!consumer.isStopped()) {
+        List<Message> batch;
+        try {
+          batch = consumer.pollBatch(LONGEST_WAIT, 100);
+        } catch (BrokerUnavailableException e) {
+          continue; // retried inside already; the leases of what was taken end by themselves
+        }
+        List<Message> failed = new ArrayList<>();
+        for (Message message : batch) {
+          try {
+            handler.accept(message);
+            consumer.processed(message);
+          } catch (RuntimeException e) {
+            failed.add(message);
+          }
+        }
+        if (!failed.isEmpty()) {
+          consumer.release(Duration.ZERO, failed.toArray(Message[]::new));
+        }
+      }
+    }
+
+    /** Stops the workers after the message each is handling, acknowledges, and disconnects. */
+    @Override
+    public void close() {
+      consumers.forEach(Consumer::stop);
+      for (Thread thread : threads) {
+        try {
+          thread.join(5_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      consumers.forEach(Consumer::close);
+    }
+  }
+
+  /** Stops, acknowledges what was processed, then releases the connection. */
   @Override
   public void close() {
     stop();
-    super.close();
+    try {
+      if (!isClosed()) {
+        flushProcessed();
+      }
+    } finally {
+      super.close();
+    }
   }
 
   public static final class Builder extends LogQueueClient.Builder<Builder, Consumer> {
     private final Map<String, Long> resumed = new LinkedHashMap<>();
+    private String name;
+    private String start;
+    private boolean explicit;
+    private Long leaseMs;
+    private String deadLetterTopic;
+    private Integer maxDeliveries;
+
+    /**
+     * A durable consumer: registering this name on a topic again (another process, a restart, more
+     * workers) is the same consumer, with its position.
+     */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** Where a new consumer begins: "earliest" (the default), "latest", or an offset. */
+    public Builder start(String start) {
+      this.start = start;
+      return this;
+    }
+
+    public Builder start(long offset) {
+      this.start = Long.toString(offset);
+      return this;
+    }
+
+    /** At least once: messages are leased, and acknowledged when processed. */
+    public Builder explicitAck() {
+      this.explicit = true;
+      return this;
+    }
+
+    /** How long a message given stays leased (1 s to 1 h; the broker's default is 30 s). */
+    public Builder leaseMs(long leaseMs) {
+      this.explicit = true;
+      this.leaseMs = leaseMs;
+      return this;
+    }
+
+    /** After {@code maxDeliveries} deliveries without an ack, a message goes to {@code topic}. */
+    public Builder deadLetter(String topic, int maxDeliveries) {
+      this.explicit = true;
+      this.deadLetterTopic = topic;
+      this.maxDeliveries = maxDeliveries;
+      return this;
+    }
 
     private Builder(URI broker) {
       super(broker);

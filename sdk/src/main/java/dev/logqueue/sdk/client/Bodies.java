@@ -53,6 +53,50 @@ public final class Bodies {
 
   public record ConsumerRegistered(String status, @JsonbProperty("consumer_id") long consumerId) {}
 
+  /**
+   * A v2 registration: a durable {@code name}, where to {@code start} ("earliest", "latest" or an
+   * offset), {@code ack} "auto" or "explicit", and an explicit consumer's lease and dead-letter
+   * settings; null fields are left out (the broker's defaults).
+   */
+  public record RegisterRequest(
+      String topic,
+      String name,
+      String start,
+      String ack,
+      @JsonbProperty("lease_ms") Long leaseMs,
+      @JsonbProperty("max_deliveries") Integer maxDeliveries,
+      @JsonbProperty("dead_letter_topic") String deadLetterTopic) {}
+
+  /**
+   * An explicit consumer's consume: up to {@code max} records, waiting up to {@code waitMs}, after
+   * acknowledging {@code offsets} (null for none).
+   */
+  public record LeaseRequest(
+      String topic,
+      @JsonbProperty("consumer_id") long consumerId,
+      int max,
+      @JsonbProperty("wait_ms") long waitMs,
+      List<Long> offsets) {}
+
+  /** A message leased to an explicit consumer. */
+  public record Record(long offset, String message, long timestamp, int delivery) {}
+
+  public record Leased(
+      String status, List<Record> records, @JsonbProperty("lease_until") long leaseUntil) {}
+
+  /** POST /consumer/ack; null fields are left out. */
+  public record AckRequest(
+      String topic,
+      @JsonbProperty("consumer_id") long consumerId,
+      List<Long> offsets,
+      @JsonbProperty("ack_until") Long ackUntil,
+      List<Long> release,
+      List<Long> extend,
+      List<Long> reject,
+      @JsonbProperty("delay_ms") Long delayMs) {}
+
+  public record Acked(String status, long acked, int released, int extended, int rejected) {}
+
   public record ConsumeRequest(String topic, @JsonbProperty("consumer_id") long consumerId) {}
 
   public record Consumed(String status, String message) {}

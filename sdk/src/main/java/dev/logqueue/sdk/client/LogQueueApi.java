@@ -1,5 +1,7 @@
 package dev.logqueue.sdk.client;
 
+import dev.logqueue.sdk.client.Bodies.AckRequest;
+import dev.logqueue.sdk.client.Bodies.Acked;
 import dev.logqueue.sdk.client.Bodies.Appended;
 import dev.logqueue.sdk.client.Bodies.Batch;
 import dev.logqueue.sdk.client.Bodies.BatchConsumeRequest;
@@ -7,10 +9,13 @@ import dev.logqueue.sdk.client.Bodies.BatchProduceRequest;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.Consumed;
 import dev.logqueue.sdk.client.Bodies.ConsumerRegistered;
+import dev.logqueue.sdk.client.Bodies.LeaseRequest;
+import dev.logqueue.sdk.client.Bodies.Leased;
 import dev.logqueue.sdk.client.Bodies.NewTopic;
 import dev.logqueue.sdk.client.Bodies.ProduceRequest;
 import dev.logqueue.sdk.client.Bodies.Produced;
 import dev.logqueue.sdk.client.Bodies.ProducerRegistered;
+import dev.logqueue.sdk.client.Bodies.RegisterRequest;
 import dev.logqueue.sdk.client.Bodies.Size;
 import dev.logqueue.sdk.client.Bodies.Success;
 import dev.logqueue.sdk.client.Bodies.TopicRequest;
@@ -26,7 +31,8 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The broker's v1 HTTP API as a MicroProfile typed REST client.
+ * The broker's HTTP API (v1, and v2's produce ids and explicit consumers) as a MicroProfile typed
+ * REST client.
  *
  * <p>Inject it with {@code @Inject @RestClient LogQueueApi} and configure its address with {@code
  * logqueue/mp-rest/url} (MicroProfile Config), or build one with {@code RestClientBuilder}. A
@@ -81,9 +87,23 @@ public interface LogQueueApi extends AutoCloseable {
   @Path("consumer/register")
   ConsumerRegistered registerConsumer(TopicRequest topic);
 
+  /** Registers with v2 fields: a durable name, a start, explicit acknowledgement. */
+  @POST
+  @Path("consumer/register")
+  ConsumerRegistered registerConsumer(RegisterRequest consumer);
+
   @POST
   @Path("consumer/consume")
   Consumed consume(ConsumeRequest consumer);
+
+  /** An explicit consumer's consume: records leased to it, after acknowledging earlier ones. */
+  @POST
+  @Path("consumer/consume")
+  Leased lease(LeaseRequest consumer);
+
+  @POST
+  @Path("consumer/ack")
+  Acked ack(AckRequest acks);
 
   /** Up to max messages, waiting up to wait_ms for the first; an empty batch is no failure. */
   @POST

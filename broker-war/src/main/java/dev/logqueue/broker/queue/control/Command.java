@@ -26,7 +26,8 @@ abstract sealed class Command<T>
         Command.Append,
         Command.Consume,
         Command.Ack,
-        Command.Seek {
+        Command.Seek,
+        Command.Sweep {
 
   private static final int QUEUED = 0;
   private static final int TAKEN = 1;
@@ -435,6 +436,28 @@ abstract sealed class Command<T>
         batch.move(cursor, position);
       }
       return position;
+    }
+  }
+
+  /**
+   * Dead-letters what is due on every consumer with a dead-letter topic, whether or not it
+   * consumes: messages whose lease ended at their last allowed delivery. Submitted by a timer; it
+   * commits only if there was something to move.
+   */
+  static final class Sweep extends Command<Void> {
+
+    Sweep(long deadline) {
+      super(deadline);
+    }
+
+    @Override
+    Void apply(Batch batch) {
+      for (ConsumerCursor consumer : batch.state().deadLettering()) {
+        if (consumer.deliveries().nextExpiry() <= batch.now()) {
+          Leasing.deadLetterDue(batch, consumer);
+        }
+      }
+      return null;
     }
   }
 }

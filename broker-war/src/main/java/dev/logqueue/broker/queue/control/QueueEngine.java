@@ -81,7 +81,23 @@ public class QueueEngine {
     committerThread = factory.newThread(committer);
     committerThread.setName("logqueue-committer");
     committerThread.start();
+    Committer started = committer;
+    timers.scheduleWithFixedDelay(
+        () -> sweep(started), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     return restored;
+  }
+
+  /** How often leases that ended at their last delivery are dead-lettered without a consume. */
+  static final long SWEEP_SECONDS = 1;
+
+  private void sweep(Committer target) {
+    if (target.isAvailable()) {
+      try {
+        target.submit(new Command.Sweep(settings.commitDeadline()));
+      } catch (RuntimeException unavailable) {
+        // the next sweep tries again
+      }
+    }
   }
 
   public synchronized void stop() {

@@ -121,6 +121,13 @@ final class QueueState {
     }
   }
 
+  /** The explicit consumers that have a dead-letter topic. */
+  List<ConsumerCursor> deadLettering() {
+    return consumers.values().stream()
+        .filter(c -> c.isExplicit() && c.settings().hasDeadLetterTopic())
+        .toList();
+  }
+
   /** The durable consumer of this name on this topic, if there is one. */
   Optional<ConsumerCursor> findConsumer(TopicLog topic, String name) {
     return Optional.ofNullable(named.get(new ConsumerName(topic.id(), name)));

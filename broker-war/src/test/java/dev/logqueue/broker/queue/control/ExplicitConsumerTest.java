@@ -233,6 +233,22 @@ class ExplicitConsumerTest {
   }
 
   @Test
+  void aMessageIsDeadLetteredWhenItsLastLeaseEndsEvenIfNobodyConsumesAgain()
+      throws InterruptedException {
+    ConsumerId consumer = register(new ConsumerSettings(null, true, LEASE, 1, DLQ));
+    produce("abandoned");
+    take(consumer, 1);
+    long deadline = System.currentTimeMillis() + LEASE + 5_000;
+    while (store.stored(new TopicId(2)).isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(
+        List.of(new Message.Origin(LOGS, 0, 1)),
+        store.stored(new TopicId(2)).stream().map(Message::origin).toList());
+    assertEquals(0, queue.size(LOGS, consumer));
+  }
+
+  @Test
   void aRejectWithoutADeadLetterTopicSettlesTheMessage() {
     ConsumerId consumer = register(explicit(null));
     produce("a");
