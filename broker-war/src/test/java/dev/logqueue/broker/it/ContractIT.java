@@ -47,7 +47,7 @@ class ContractIT {
 
   @BeforeEach
   void client() throws Exception {
-    wire = new Wire(base.toURI());
+    wire = new Wire(Deployments.base(base));
     http = wire.http();
   }
 
@@ -413,7 +413,7 @@ class ContractIT {
 
   @Test
   void healthIsUpAndReady() throws Exception {
-    URI root = base.toURI().resolve("/");
+    URI root = Deployments.base(base).resolve("/");
     Http server = new Http(root);
     Reply ready = server.get("health/ready");
     assertEquals(200, ready.status(), ready::toString);

@@ -44,18 +44,22 @@ class DeliveryContractIT {
 
   @BeforeEach
   void client() throws Exception {
-    wire = new Wire(base.toURI());
+    wire = new Wire(Deployments.base(base));
     http = wire.http();
   }
 
+  /** The fields {@code first}, then {@code rest}: names and values alternating. */
+  static Object[] fields(Object[] rest, Object... first) {
+    Object[] all = new Object[first.length + rest.length];
+    System.arraycopy(first, 0, all, 0, first.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
+  }
+
   JsonObject produce(String topic, long producer, Object... fields) {
-    Object[] all = new Object[fields.length + 4];
-    all[0] = "topic";
-    all[1] = topic;
-    all[2] = "producer_id";
-    all[3] = producer;
-    System.arraycopy(fields, 0, all, 4, fields.length);
-    Reply reply = http.post("producer/produce", json(all));
+    Reply reply =
+        http.post(
+            "producer/produce", json(fields(fields, "topic", topic, "producer_id", producer)));
     assertSuccess(reply);
     return reply.json();
   }
@@ -128,13 +132,11 @@ class DeliveryContractIT {
             new Object[] {"message", "m", "message_ids", strings("a")},
             new Object[] {"messages", strings("a", "b"), "message_ids", strings("a")},
             new Object[] {"messages", strings("a"), "message_id", "a"})) {
-      Object[] all = new Object[fields.length + 4];
-      all[0] = "topic";
-      all[1] = topic;
-      all[2] = "producer_id";
-      all[3] = producer;
-      System.arraycopy(fields, 0, all, 4, fields.length);
-      assertFailure(http.post("producer/produce", json(all)), 400, "bad_request");
+      assertFailure(
+          http.post(
+              "producer/produce", json(fields(fields, "topic", topic, "producer_id", producer))),
+          400,
+          "bad_request");
     }
     long consumer = wire.registerConsumer(topic);
     assertEquals(0, wire.size(topic, consumer), "nothing was stored");
@@ -143,11 +145,7 @@ class DeliveryContractIT {
   // ---- consumers
 
   Reply post(String path, String topic, Object... fields) {
-    Object[] all = new Object[fields.length + 2];
-    all[0] = "topic";
-    all[1] = topic;
-    System.arraycopy(fields, 0, all, 2, fields.length);
-    return http.post(path, json(all));
+    return http.post(path, json(fields(fields, "topic", topic)));
   }
 
   JsonObject success(Reply reply) {
@@ -156,29 +154,18 @@ class DeliveryContractIT {
   }
 
   long explicitConsumer(String topic, Object... fields) {
-    Object[] all = new Object[fields.length + 2];
-    all[0] = "ack";
-    all[1] = "explicit";
-    System.arraycopy(fields, 0, all, 2, fields.length);
-    JsonObject registered = success(post("consumer/register", topic, all));
+    JsonObject registered =
+        success(post("consumer/register", topic, fields(fields, "ack", "explicit")));
     assertEquals("explicit", registered.getString("ack"), registered::toString);
     return registered.getJsonNumber("consumer_id").longValue();
   }
 
   JsonObject consume(String topic, long consumer, Object... fields) {
-    Object[] all = new Object[fields.length + 2];
-    all[0] = "consumer_id";
-    all[1] = consumer;
-    System.arraycopy(fields, 0, all, 2, fields.length);
-    return success(post("consumer/consume", topic, all));
+    return success(post("consumer/consume", topic, fields(fields, "consumer_id", consumer)));
   }
 
   JsonObject ack(String topic, long consumer, Object... fields) {
-    Object[] all = new Object[fields.length + 2];
-    all[0] = "consumer_id";
-    all[1] = consumer;
-    System.arraycopy(fields, 0, all, 2, fields.length);
-    return success(post("consumer/ack", topic, all));
+    return success(post("consumer/ack", topic, fields(fields, "consumer_id", consumer)));
   }
 
   static List<Long> recordOffsets(JsonObject answer) {

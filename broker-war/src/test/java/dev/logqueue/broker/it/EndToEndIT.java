@@ -44,7 +44,7 @@ class EndToEndIT {
 
   @BeforeEach
   void client() throws Exception {
-    wire = new Wire(base.toURI());
+    wire = new Wire(Deployments.base(base));
   }
 
   /** Runs the tasks on threads of their own, all at once, and returns their results. */

@@ -47,7 +47,7 @@ class FastPathIT {
 
   @BeforeEach
   void client() throws Exception {
-    wire = new Wire(base.toURI());
+    wire = new Wire(Deployments.base(base));
     http = wire.http();
   }
 

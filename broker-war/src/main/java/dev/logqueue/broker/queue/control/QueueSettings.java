@@ -1,6 +1,7 @@
 package dev.logqueue.broker.queue.control;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The queue's limits and memory bounds.
@@ -43,87 +44,107 @@ public record QueueSettings(
 
   /** These settings with another message limit. */
   public QueueSettings withMaxMessageBytes(long bytes) {
-    return new QueueSettings(
-        bytes,
-        windowMessages,
-        windowBytes,
-        historyCacheBytes,
-        historyPageMessages,
-        maxBatchMessages,
-        commitTimeout,
-        produceMaxMessages,
-        Math.max(bytes, produceMaxBytes),
-        dedupWindow,
-        dedupMaxIds,
-        maxLeases);
+    return with(
+        s -> {
+          s.maxMessageBytes = bytes;
+          s.produceMaxBytes = Math.max(bytes, produceMaxBytes);
+        });
   }
 
   /** These settings with another window and history bound. */
   public QueueSettings withMemory(int windowMessages, long historyCacheBytes, int pageMessages) {
-    return new QueueSettings(
-        maxMessageBytes,
-        windowMessages,
-        windowBytes,
-        historyCacheBytes,
-        pageMessages,
-        maxBatchMessages,
-        commitTimeout,
-        produceMaxMessages,
-        produceMaxBytes,
-        dedupWindow,
-        dedupMaxIds,
-        maxLeases);
+    return with(
+        s -> {
+          s.windowMessages = windowMessages;
+          s.historyCacheBytes = historyCacheBytes;
+          s.historyPageMessages = pageMessages;
+        });
+  }
+
+  /** These settings with another window per topic. */
+  public QueueSettings withWindow(int messages, long bytes) {
+    return with(
+        s -> {
+          s.windowMessages = messages;
+          s.windowBytes = bytes;
+        });
   }
 
   /** These settings with other limits per produce request. */
   public QueueSettings withProduceLimits(int messages, long bytes) {
-    return new QueueSettings(
-        maxMessageBytes,
-        windowMessages,
-        windowBytes,
-        historyCacheBytes,
-        historyPageMessages,
-        maxBatchMessages,
-        commitTimeout,
-        messages,
-        bytes,
-        dedupWindow,
-        dedupMaxIds,
-        maxLeases);
+    return with(
+        s -> {
+          s.produceMaxMessages = messages;
+          s.produceMaxBytes = bytes;
+        });
   }
 
   /** These settings with another dedup window. */
   public QueueSettings withDedup(Duration window, int maxIds) {
-    return new QueueSettings(
-        maxMessageBytes,
-        windowMessages,
-        windowBytes,
-        historyCacheBytes,
-        historyPageMessages,
-        maxBatchMessages,
-        commitTimeout,
-        produceMaxMessages,
-        produceMaxBytes,
-        window,
-        maxIds,
-        maxLeases);
+    return with(
+        s -> {
+          s.dedupWindow = window;
+          s.dedupMaxIds = maxIds;
+        });
   }
 
   /** These settings with another bound on an explicit consumer's leases. */
   public QueueSettings withMaxLeases(int leases) {
-    return new QueueSettings(
-        maxMessageBytes,
-        windowMessages,
-        windowBytes,
-        historyCacheBytes,
-        historyPageMessages,
-        maxBatchMessages,
-        commitTimeout,
-        produceMaxMessages,
-        produceMaxBytes,
-        dedupWindow,
-        dedupMaxIds,
-        leases);
+    return with(s -> s.maxLeases = leases);
+  }
+
+  /** These settings with what {@code change} sets on a copy of them. */
+  private QueueSettings with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.settings();
+  }
+
+  /** The settings' values, to change some before they are checked as new settings. */
+  private static final class Copy {
+    long maxMessageBytes;
+    int windowMessages;
+    long windowBytes;
+    long historyCacheBytes;
+    int historyPageMessages;
+    int maxBatchMessages;
+    Duration commitTimeout;
+    int produceMaxMessages;
+    long produceMaxBytes;
+    Duration dedupWindow;
+    int dedupMaxIds;
+    int maxLeases;
+
+    Copy(QueueSettings from) {
+      maxMessageBytes = from.maxMessageBytes;
+      windowMessages = from.windowMessages;
+      windowBytes = from.windowBytes;
+      historyCacheBytes = from.historyCacheBytes;
+      historyPageMessages = from.historyPageMessages;
+      maxBatchMessages = from.maxBatchMessages;
+      commitTimeout = from.commitTimeout;
+      produceMaxMessages = from.produceMaxMessages;
+      produceMaxBytes = from.produceMaxBytes;
+      dedupWindow = from.dedupWindow;
+      dedupMaxIds = from.dedupMaxIds;
+      maxLeases = from.maxLeases;
+    }
+
+    QueueSettings settings() {
+      return new QueueSettings(
+          maxMessageBytes,
+          windowMessages,
+          windowBytes,
+          historyCacheBytes,
+          historyPageMessages,
+          maxBatchMessages,
+          commitTimeout,
+          produceMaxMessages,
+          produceMaxBytes,
+          dedupWindow,
+          dedupMaxIds,
+          maxLeases);
+    }
   }
 
   public static QueueSettings defaults() {

@@ -22,21 +22,7 @@ class TopicLogTest {
 
   /** A topic log with this end and window bound. */
   static TopicLog log(long end, int windowMessages, long windowBytes) {
-    QueueSettings d = QueueSettings.defaults();
-    QueueSettings settings =
-        new QueueSettings(
-            d.maxMessageBytes(),
-            windowMessages,
-            windowBytes,
-            d.historyCacheBytes(),
-            d.historyPageMessages(),
-            d.maxBatchMessages(),
-            d.commitTimeout(),
-            d.produceMaxMessages(),
-            d.produceMaxBytes(),
-            d.dedupWindow(),
-            d.dedupMaxIds(),
-            d.maxLeases());
+    QueueSettings settings = QueueSettings.defaults().withWindow(windowMessages, windowBytes);
     return new TopicLog(new TopicId(1), TopicName.of("t"), end, 0, settings);
   }
 
