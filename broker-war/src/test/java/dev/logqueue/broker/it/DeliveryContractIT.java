@@ -120,6 +120,21 @@ class DeliveryContractIT {
   }
 
   @Test
+  void aV1ConsumeOfAnEmptyTopicIsAlwaysQueueEmpty() {
+    // answered from memory on the request's thread, by GET and POST alike, every time
+    String topic = topic("empty");
+    wire.createTopic(topic);
+    long consumer = wire.registerConsumer(topic);
+    for (int i = 0; i < 500; i++) {
+      Reply reply =
+          i % 2 == 0
+              ? http.post("consumer/consume", json("topic", topic, "consumer_id", consumer))
+              : http.get("consumer/consume?topic=" + topic + "&consumer_id=" + consumer);
+      assertFailure(reply, 404, "queue_empty");
+    }
+  }
+
+  @Test
   void badMessageIdsAreRefused() {
     String topic = topic("bad-ids");
     long producer = wire.registerProducer(topic);

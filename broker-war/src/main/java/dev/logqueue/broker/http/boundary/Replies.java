@@ -138,7 +138,20 @@ public final class Replies {
       CompletableFuture<T> outcome,
       Duration wait,
       Function<T, Response> onSuccess) {
-    if (!wait.isZero() && !outcome.isDone()) {
+    if (outcome.isDone()) {
+      // answered from memory on the request's thread: a refusal is thrown from the resource
+      // method, as any other, rather than resumed inside it (which Payara's request tracing does
+      // not survive: it closes a context it never opened, and the client gets an empty 500)
+      T value;
+      try {
+        value = outcome.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException cause ? cause : e;
+      }
+      async.resume(onSuccess.apply(value));
+      return;
+    }
+    if (!wait.isZero()) {
       // a waiting request gets a deadline of its own; the others are bounded by the committer's
       async.setTimeoutHandler(
           late -> {
