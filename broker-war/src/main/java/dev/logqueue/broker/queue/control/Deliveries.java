@@ -1,6 +1,7 @@
 package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -184,7 +185,13 @@ final class Deliveries {
   /** Refuses {@code ack_until} past the end. */
   void checkAckUntil(long until, long end) {
     if (until < 0 || until > end) {
-      throw LogQueueException.notDelivered(id, until - 1);
+      throw new LogQueueException(
+          ErrorCode.NOT_DELIVERED,
+          "'ack_until' "
+              + until
+              + " is beyond the topic's end ("
+              + end
+              + "): nothing was given there");
     }
   }
 
