@@ -100,8 +100,7 @@ final class ExplicitAudit {
   private static void drain(Wire wire, Ledger.ExplicitConsumer consumer) {
     while (true) {
       List<Long> acks = List.copyOf(consumer.unacked);
-      Reply reply =
-          wire.http().post("consumer/consume", Load.leaseBody(consumer, 1000, acks, null));
+      Reply reply = wire.http().post("consumer/consume", Load.leaseBody(consumer, 1000, acks, 0));
       if (reply.status() != 200) {
         consumer.refusals.incrementAndGet();
         throw new IllegalStateException("Draining consumer " + consumer.id + ": " + reply);

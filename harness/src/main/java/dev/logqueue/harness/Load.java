@@ -148,7 +148,13 @@ final class Load implements AutoCloseable {
       try {
         List<Long> acks = List.copyOf(consumer.unacked);
         Reply reply =
-            send("consumer/consume", leaseBody(consumer, 1 + random.nextInt(20), acks, random));
+            send(
+                "consumer/consume",
+                leaseBody(
+                    consumer,
+                    1 + random.nextInt(20),
+                    acks,
+                    random.nextInt(10) < 2 ? 200 + random.nextInt(500) : 0));
         if (reply.status() != 200) {
           if (reply.status() != 503) {
             consumer.refusals.incrementAndGet();
@@ -172,15 +178,16 @@ final class Load implements AutoCloseable {
     }
   }
 
+  /** A consume of an explicit consumer that acknowledges {@code acks} first. */
   static String leaseBody(
-      Ledger.ExplicitConsumer consumer, int max, List<Long> acks, Random random) {
+      Ledger.ExplicitConsumer consumer, int max, List<Long> acks, int waitMillis) {
     var body =
         Json.createObjectBuilder()
             .add("topic", consumer.topic)
             .add("consumer_id", consumer.id)
             .add("max", max);
-    if (random != null && random.nextInt(10) < 2) {
-      body.add("wait_ms", 200 + random.nextInt(500));
+    if (waitMillis > 0) {
+      body.add("wait_ms", waitMillis);
     }
     if (!acks.isEmpty()) {
       var offsets = Json.createArrayBuilder();

@@ -127,7 +127,7 @@ public final class JsonRequest {
   public List<MessageId> messageIds() {
     boolean batch = isBatch();
     String wrong = batch ? "message_id" : "message_ids";
-    if (isPresent(wrong)) {
+    if (has(wrong)) {
       throw LogQueueException.badRequest(
           batch
               ? "A batch takes 'message_ids', one per message, not 'message_id'"
@@ -161,12 +161,6 @@ public final class JsonRequest {
               + " messages");
     }
     return ids;
-  }
-
-  private boolean isPresent(String name) {
-    JsonValue value = body.get(name);
-    return query.getFirst(name) != null
-        || (value != null && value.getValueType() != JsonValue.ValueType.NULL);
   }
 
   /** Whether the request is a batch: it has {@code messages}. */
@@ -228,7 +222,9 @@ public final class JsonRequest {
 
   /** Whether the request has this field, in its query string or its body (and not null). */
   public boolean has(String name) {
-    return isPresent(name);
+    JsonValue value = body.get(name);
+    return query.getFirst(name) != null
+        || (value != null && value.getValueType() != JsonValue.ValueType.NULL);
   }
 
   /**

@@ -40,10 +40,6 @@ final class DedupWindow {
     evict(appendedAt);
   }
 
-  int size() {
-    return offsets.size();
-  }
-
   private void evict(long now) {
     long oldest = now - windowMillis;
     while (!order.isEmpty() && (order.peekFirst().appendedAt() < oldest || order.size() > maxIds)) {

@@ -78,8 +78,7 @@ final class Deliveries {
         acked.add(offset);
       }
     }
-    this.ackedAbove = acked.size();
-    advanceFloor();
+    advanceFloor(); // also counts the acknowledgements above the floor
     floorMoved = false;
   }
 
@@ -92,11 +91,6 @@ final class Deliveries {
   long size(long end) {
     long read = floor;
     return Math.max(0, end - read - ackedAbove);
-  }
-
-  /** How many messages are given and not settled. */
-  int pendingCount() {
-    return pending.size();
   }
 
   /** When the next lease or release delay ends (milliseconds since 1970), or MAX_VALUE. */
@@ -230,7 +224,6 @@ final class Deliveries {
     floor = limit;
     floorMoved = true;
     next = Math.max(next, limit);
-    ackedAbove = acked.size();
     advanceFloor();
   }
 
@@ -277,9 +270,9 @@ final class Deliveries {
     acked.add(offset);
     newAcks.add(offset);
     advanceFloor();
-    ackedAbove = acked.size();
   }
 
+  /** Moves the floor past acknowledgements that reach it, and publishes how many stay above. */
   private void advanceFloor() {
     long moved = floor;
     while (!acked.isEmpty() && acked.first() == moved) {
