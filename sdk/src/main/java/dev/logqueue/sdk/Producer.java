@@ -1,7 +1,7 @@
 package dev.logqueue.sdk;
 
+import dev.logqueue.sdk.client.Bodies.Appended;
 import dev.logqueue.sdk.client.Bodies.BatchProduceRequest;
-import dev.logqueue.sdk.client.Bodies.ProduceRequest;
 import dev.logqueue.sdk.client.Bodies.TopicRequest;
 import dev.logqueue.sdk.client.LogQueueApi;
 import java.net.URI;
@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,13 +40,18 @@ public class Producer extends LogQueueClient {
   private final Map<String, Long> ids;
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong sequence = new AtomicLong();
-  private final Set<CompletableFuture<Void>> inFlight;
+  private final Set<CompletableFuture<List<Long>>> inFlight;
+  private final Batching batching;
+  private final Buffer buffer;
+  private final Map<String, TopicBatcher> batchers = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
   protected Producer(Builder builder) {
     super(builder);
     this.ids = new ConcurrentHashMap<>();
     this.inFlight = ConcurrentHashMap.newKeySet();
+    this.batching = builder.batching;
+    this.buffer = new Buffer(batching.bufferBytes());
     builder.topics.forEach(this::register);
   }
 
@@ -51,6 +59,8 @@ public class Producer extends LogQueueClient {
   protected Producer() {
     this.ids = null;
     this.inFlight = null;
+    this.batching = null;
+    this.buffer = null;
   }
 
   /** A producer for the broker at this URL, registered for these topics (as the seed's was). */
@@ -89,59 +99,105 @@ public class Producer extends LogQueueClient {
   }
 
   /**
-   * Sends a message and returns once the broker has committed it.
+   * Sends a message and returns its offset once the broker has committed it. Messages sent from
+   * many threads at once travel together, in one batch request per topic ({@link Batching}).
    *
    * @throws MessageTooLargeException if it is over the broker's limit
    * @throws BrokerUnavailableException if the broker could not take it, after retries
    * @throws IllegalStateException after {@link #stop()}
    */
-  public void send(String topic, String message) {
-    checkRunning();
-    long id = register(topic);
-    ProduceRequest request = new ProduceRequest(topic, id, message, nextMessageId());
-    retry.call("produce", true, () -> api.produce(request));
+  public long send(String topic, String message) {
+    return join(sendAsync(topic, message));
   }
 
   /**
-   * Sends messages to one topic in one request, in order, all or none, and returns once the broker
-   * has committed them (the broker takes up to 1000 messages, 4 MiB, per request by default).
+   * Sends messages to one topic in one request, in order, all or none, and returns their offsets
+   * once the broker has committed them (the broker takes up to 1000 messages, 4 MiB, per request by
+   * default). They keep their place among the messages sent before them.
    *
    * @throws MessageTooLargeException if one message, or all together, are over the limits
    */
-  public void sendBatch(String topic, List<String> messages) {
-    checkRunning();
-    long id = register(topic);
-    List<String> messageIds = new ArrayList<>(messages.size());
-    for (int i = 0; i < messages.size(); i++) {
-      messageIds.add(nextMessageId());
-    }
-    BatchProduceRequest request = new BatchProduceRequest(topic, id, messages, messageIds);
-    retry.call("produce", true, () -> api.produceBatch(request));
+  public List<Long> sendBatch(String topic, List<String> messages) {
+    return join(enqueue(topic, List.copyOf(messages)));
   }
 
   /**
-   * Sends a message without waiting: the stage completes once the broker has committed it, or fails
-   * with the exception {@link #send} would throw.
+   * Sends a message without waiting: the stage completes with its offset once the broker has
+   * committed it, or fails with the exception {@link #send} would throw. Messages of one topic are
+   * committed in the order they were given. The stage completes on the client's own thread: hand
+   * long work on to another.
+   *
+   * <p>Waits only when the messages not yet committed fill the buffer ({@link
+   * Batching#bufferBytes()}), up to {@link Batching#maxBlock()}, then throws {@link
+   * BrokerUnavailableException}.
    */
-  public CompletionStage<Void> sendAsync(String topic, String message) {
+  public CompletionStage<Long> sendAsync(String topic, String message) {
+    return enqueue(topic, List.of(message)).thenApply(offsets -> offsets.get(0));
+  }
+
+  private CompletableFuture<List<Long>> enqueue(String topic, List<String> messages) {
     checkRunning();
+    long bytes = 0;
+    List<String> messageIds = new ArrayList<>(messages.size());
+    for (String message : messages) {
+      bytes += utf8Length(message);
+      messageIds.add(nextMessageId()); // one id for all tries: a retry never stores it twice
+    }
+    int permits = (int) Math.min(bytes, buffer.limit());
+    buffer.reserve(permits, batching.maxBlock());
+    CompletableFuture<List<Long>> done = new CompletableFuture<>();
+    TopicBatcher.Unit unit = new TopicBatcher.Unit(messages, messageIds, bytes, done);
+    inFlight.add(done);
+    batchers.computeIfAbsent(topic, this::batcher).add(unit);
+    return done;
+  }
+
+  private TopicBatcher batcher(String topic) {
+    return new TopicBatcher(
+        batching,
+        (messages, messageIds) ->
+            producerId(topic)
+                .thenCompose(
+                    id ->
+                        retry.callAsync(
+                            "produce",
+                            true,
+                            () ->
+                                api.produceBatchAsync(
+                                    new BatchProduceRequest(topic, id, messages, messageIds))))
+                .thenApply(Appended::offsets),
+        unit -> {
+          inFlight.remove(unit.done());
+          buffer.release((int) Math.min(unit.bytes(), buffer.limit()));
+        });
+  }
+
+  /** This producer's id for the topic, registering on another thread the first time. */
+  private CompletionStage<Long> producerId(String topic) {
     Long known = ids.get(topic);
-    CompletableFuture<Long> registered =
-        known != null
-            ? CompletableFuture.completedFuture(known)
-            : CompletableFuture.supplyAsync(() -> register(topic));
-    CompletableFuture<Void> sent =
-        registered
-            .thenCompose(
-                id -> {
-                  ProduceRequest request = request(topic, id, message); // one id for all tries
-                  return retry.callAsync("produce", true, () -> api.produceAsync(request));
-                })
-            .thenApply(success -> (Void) null)
-            .toCompletableFuture();
-    inFlight.add(sent);
-    sent.whenComplete((done, failure) -> inFlight.remove(sent));
-    return sent;
+    return known != null
+        ? CompletableFuture.completedFuture(known)
+        : CompletableFuture.supplyAsync(() -> register(topic));
+  }
+
+  private static <T> T join(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3;
+    }
+    return bytes;
   }
 
   /**
@@ -153,22 +209,13 @@ public class Producer extends LogQueueClient {
     return instance + "-" + sequence.incrementAndGet();
   }
 
-  private ProduceRequest request(String topic, long id, String message) {
-    return new ProduceRequest(topic, id, message, nextMessageId());
-  }
-
-  /** Whether {@link #send} may be called: until {@link #stop()}. */
-  public boolean canSend() {
-    return !stopped && !isClosed();
-  }
-
   /**
-   * Stops taking messages and waits (up to a minute) until those sent asynchronously are committed
-   * or have failed.
+   * Sends what waits for its linger now, and returns once every message given so far is committed
+   * or has failed (waiting up to a minute).
    */
-  public void stop() {
-    stopped = true;
+  public void flush() {
     CompletableFuture<?>[] pending = inFlight.toArray(CompletableFuture[]::new);
+    batchers.values().forEach(TopicBatcher::flush);
     try {
       CompletableFuture.allOf(pending).get(Duration.ofMinutes(1).toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -178,6 +225,20 @@ public class Producer extends LogQueueClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether {@link #send} may be called: until {@link #stop()}. */
+  public boolean canSend() {
+    return !stopped && !isClosed();
+  }
+
+  /**
+   * Stops taking messages and waits (up to a minute) until those already given are committed or
+   * have failed.
+   */
+  public void stop() {
+    stopped = true;
+    flush();
   }
 
   /** Stops, then releases the connection. */
@@ -193,7 +254,47 @@ public class Producer extends LogQueueClient {
     }
   }
 
+  /** The bytes of messages given and not yet settled, bounded. */
+  private static final class Buffer {
+    private final Semaphore room;
+    private final int limit;
+
+    Buffer(long bytes) {
+      this.limit = (int) Math.min(bytes, Integer.MAX_VALUE);
+      this.room = new Semaphore(limit);
+    }
+
+    int limit() {
+      return limit;
+    }
+
+    void reserve(int bytes, Duration maxBlock) {
+      try {
+        if (!room.tryAcquire(bytes, maxBlock.toNanos(), TimeUnit.NANOSECONDS)) {
+          throw new BrokerUnavailableException(
+              0,
+              null,
+              "The producer's buffer ("
+                  + limit
+                  + " bytes) stayed full for "
+                  + maxBlock
+                  + ": the broker does not keep up",
+              null);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BrokerUnavailableException(0, null, "Interrupted while waiting for room", e);
+      }
+    }
+
+    void release(int bytes) {
+      room.release(bytes);
+    }
+  }
+
   public static final class Builder extends LogQueueClient.Builder<Builder, Producer> {
+    private Batching batching = Batching.DEFAULT;
+
     private Builder(URI broker) {
       super(broker);
     }
@@ -205,6 +306,17 @@ public class Producer extends LogQueueClient {
     @Override
     protected Builder self() {
       return this;
+    }
+
+    /** How messages are gathered into batch requests ({@link Batching#DEFAULT} unless told). */
+    public Builder batching(Batching batching) {
+      this.batching = Objects.requireNonNull(batching);
+      return this;
+    }
+
+    /** How long a message may wait for others to share its request (1 ms unless told). */
+    public Builder linger(Duration linger) {
+      return batching(batching.withLinger(linger));
     }
 
     @Override

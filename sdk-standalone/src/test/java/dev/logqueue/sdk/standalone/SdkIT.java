@@ -38,12 +38,18 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
@@ -125,14 +131,14 @@ class SdkIT {
   void asynchronousSendsAreAllCommittedByTheTimeStopReturns() throws Exception {
     String topic = topic("async");
     Producer producer = Producer.builder(url).topics(topic).build();
-    List<CompletionStage<Void>> sent = new ArrayList<>();
+    List<CompletionStage<Long>> sent = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       sent.add(producer.sendAsync(topic, "async-" + i));
     }
     assertTrue(producer.canSend());
     producer.stop();
     assertFalse(producer.canSend());
-    for (CompletionStage<Void> stage : sent) {
+    for (CompletionStage<Long> stage : sent) {
       assertTrue(stage.toCompletableFuture().isDone(), "stop waited for it");
     }
     assertThrows(IllegalStateException.class, () -> producer.send(topic, "late"));
@@ -143,10 +149,67 @@ class SdkIT {
   }
 
   @Test
+  void sendsFromManyThreadsAreBatchedAndEachLearnsItsOffsetInItsOwnOrder() throws Exception {
+    String topic = topic("batched");
+    int threads = 16;
+    int each = 250;
+    Map<Long, String> byOffset = new ConcurrentHashMap<>();
+    try (Producer producer = Producer.builder(url).topics(topic).build()) {
+      ExecutorService senders = Executors.newFixedThreadPool(threads);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(
+            senders.submit(
+                () -> {
+                  Map<String, CompletableFuture<Long>> mine = new LinkedHashMap<>();
+                  for (int i = 0; i < each; i++) {
+                    String text = thread + "-" + i;
+                    mine.put(text, producer.sendAsync(topic, text).toCompletableFuture());
+                    if (i % 50 == 49) { // a synchronous send among them keeps its place too
+                      mine.put(
+                          text + "-sync",
+                          CompletableFuture.completedFuture(producer.send(topic, text + "-sync")));
+                    }
+                  }
+                  long previous = -1;
+                  for (Map.Entry<String, CompletableFuture<Long>> sent : mine.entrySet()) {
+                    long offset = sent.getValue().join();
+                    assertTrue(offset > previous, "one thread's messages keep their order");
+                    previous = offset;
+                    byOffset.put(offset, sent.getKey());
+                  }
+                  return null;
+                }));
+      }
+      senders.shutdown();
+      for (Future<?> sender : done) {
+        sender.get(60, TimeUnit.SECONDS);
+      }
+    }
+    int total = threads * (each + each / 50);
+    assertEquals(total, byOffset.size(), "an offset of its own for each message");
+    assertEquals(total - 1, Collections.max(byOffset.keySet()), "offsets 0 to " + (total - 1));
+    try (Consumer consumer = Consumer.builder(url).topics(topic).build()) {
+      assertEquals(total, consumer.size(topic), "each message stored once");
+      int read = 0;
+      for (List<Message> batch = consumer.pollBatch(Duration.ZERO, 1000);
+          !batch.isEmpty();
+          batch = consumer.pollBatch(Duration.ZERO, 1000)) {
+        for (Message message : batch) {
+          assertEquals(byOffset.get((long) read), message.text(), "at the offset it was told");
+          read++;
+        }
+      }
+      assertEquals(total, read);
+    }
+  }
+
+  @Test
   void anAsynchronousSendFailsItsStageWithTheTypedException() {
     String topic = topic("async-big");
     try (Producer producer = Producer.builder(url).topics(topic).build()) {
-      CompletableFuture<Void> tooLarge =
+      CompletableFuture<Long> tooLarge =
           producer.sendAsync(topic, "x".repeat(1024 * 1024 + 1)).toCompletableFuture();
       CompletionException e = assertThrows(CompletionException.class, tooLarge::join);
       assertInstanceOf(MessageTooLargeException.class, e.getCause());
