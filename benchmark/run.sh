@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs LogQueue's benchmark: builds what it needs, installs wrk if it is missing (Debian), starts the
 # broker on H2 and on PostgreSQL (embedded) and prints one table; writes benchmark/results/
-# benchmark.md and benchmark.png. About 20 minutes. Options: see Benchmark.java
+# benchmark.md and benchmark.png. First, when RabbitMQ answers on 127.0.0.1:5672, its PerfTest (classic and
+# quorum queue) as the peer. About 25 minutes. Options: see Benchmark.java
 # (--databases h2,postgresql --warmup 180 --duration 30 --connections 128 --messages 1000000 --smoke).
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"

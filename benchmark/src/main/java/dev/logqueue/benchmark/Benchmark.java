@@ -89,6 +89,12 @@ public final class Benchmark {
   /** The numbers of connections the consume modes are compared at. */
   static final List<Integer> MODE_CONNECTIONS = List.of(32, 128);
 
+  /** The numbers of connections single produces' latency is measured at. */
+  static final List<Integer> LATENCY_CONNECTIONS = List.of(1, 8, 32);
+
+  /** Application threads of the SDK producer's measure. */
+  static final int SDK_THREADS = 32;
+
   /** What one database's run measured. */
   record Outcome(
       String database,
@@ -106,7 +112,40 @@ public final class Benchmark {
       double readyEmptyMs,
       double readyFullMs,
       long storedMessages,
-      double requestsPerCommit) {
+      double requestsPerCommit,
+      SdkLoad.Result sdk,
+      List<Wrk.Result> produceLatency,
+      RabbitPeer.Outcome peer) {
+
+    /** The modes measured at 32 connections. */
+    ConsumeModes at32() {
+      return modes.get(MODE_CONNECTIONS.indexOf(32));
+    }
+
+    double sdkPeerRatio() {
+      return sdk.messagesPerSecond() / peer.quorumRate();
+    }
+
+    double producePeerRatio() {
+      return produce.requestsPerSecond() / peer.quorumRate();
+    }
+
+    double explicitRatio() {
+      return at32().explicit().requestsPerSecond() / at32().status().requestsPerSecond();
+    }
+
+    double autoRatio() {
+      return at32().auto().requestsPerSecond() / at32().status().requestsPerSecond();
+    }
+
+    double historyRatio() {
+      return history.requestsPerSecond() / consume.requestsPerSecond();
+    }
+
+    /** p99 of single produces at 8 connections, ms. */
+    double produceP99At8() {
+      return produceLatency.get(LATENCY_CONNECTIONS.indexOf(8)).p99();
+    }
 
     double produceRatio() {
       return produce.requestsPerSecond() / status.requestsPerSecond();
@@ -138,6 +177,8 @@ public final class Benchmark {
           + consume.failures()
           + history.failures()
           + batch.failures()
+          + sdk.failures()
+          + produceLatency.stream().mapToLong(Wrk.Result::failures).sum()
           + modes.stream()
               .mapToLong(m -> m.status().failures() + m.auto().failures() + m.explicit().failures())
               .sum();
@@ -164,14 +205,16 @@ public final class Benchmark {
 
   List<Outcome> run() throws Exception {
     Wrk.ensureInstalled();
+    log("== the peer, RabbitMQ PerfTest (LogQueue not running)");
+    RabbitPeer.Outcome peer = RabbitPeer.measure(options.duration());
     List<Outcome> outcomes = new ArrayList<>();
     for (String database : options.databases()) {
-      outcomes.add(measure(database));
+      outcomes.add(measure(database, peer));
     }
     return outcomes;
   }
 
-  private Outcome measure(String kind) throws Exception {
+  private Outcome measure(String kind, RabbitPeer.Outcome peer) throws Exception {
     log("== " + kind);
     Postgres postgres = null;
     try {
@@ -201,7 +244,7 @@ public final class Benchmark {
               ceiling.oneThread(),
               ceiling.manyThreads(),
               RAW_WRITERS));
-      return measureBroker(kind, database, postgres, ceiling);
+      return measureBroker(kind, database, postgres, ceiling, peer);
     } finally {
       if (postgres != null) {
         postgres.close();
@@ -211,7 +254,12 @@ public final class Benchmark {
 
   /** {@code postgres}: the server {@code database} is on, null for H2. */
   private Outcome measureBroker(
-      String kind, Database database, Postgres postgres, RawJdbc.Result ceiling) throws Exception {
+      String kind,
+      Database database,
+      Postgres postgres,
+      RawJdbc.Result ceiling,
+      RabbitPeer.Outcome peer)
+      throws Exception {
     Path data = scratch.resolve("broker-" + kind);
     Broker broker = Broker.on(database).dataDirectory(data).javaOptions(BrokerJava.OPTIONS).start();
     try {
@@ -228,7 +276,8 @@ public final class Benchmark {
       Path batch = wrk.script("batch", List.of(batchBody("bench-batch", batchProducer, batchSize)));
 
       log("warming up for " + options.warmup().toSeconds() + " s");
-      Duration quarter = options.warmup().dividedBy(4);
+      Duration quarter = options.warmup().dividedBy(5);
+      SdkLoad.warm(base, "bench-sdk", SDK_THREADS, quarter);
       wrk.run(base.resolve("status"), null, quarter);
       wrk.run(base.resolve("producer/produce"), produce, quarter);
       wrk.run(
@@ -253,6 +302,15 @@ public final class Benchmark {
       log("  consume behind the window " + historyResult);
       Wrk.Result batchResult = wrk.run(base.resolve("producer/produce"), batch, options.duration());
       log("  batch produce " + batchResult);
+      SdkLoad.Result sdk = SdkLoad.run(base, "bench-sdk", SDK_THREADS, options.duration());
+      log("  SDK producer, " + SDK_THREADS + " threads: " + sdk);
+      List<Wrk.Result> produceLatency = new ArrayList<>();
+      for (int connections : LATENCY_CONNECTIONS) {
+        Wrk at = new Wrk(Math.min(2, connections), connections, scratch.resolve("lua"));
+        Wrk.Result result = at.run(base.resolve("producer/produce"), produce, options.duration());
+        produceLatency.add(result);
+        log("  produce at " + connections + " connections " + result);
+      }
       List<ConsumeModes> modes = new ArrayList<>();
       for (int connections : MODE_CONNECTIONS) {
         Wrk at =
@@ -327,7 +385,10 @@ public final class Benchmark {
           readyEmpty,
           readyFull,
           stored,
-          perCommit);
+          perCommit,
+          sdk,
+          produceLatency,
+          peer);
     } finally {
       broker.stop();
     }

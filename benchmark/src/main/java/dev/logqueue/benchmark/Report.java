@@ -36,18 +36,48 @@ final class Report {
 
     String verdict(Outcome outcome) {
       double value = ratio.apply(outcome);
+      if (Double.isNaN(value)) {
+        return "n/a (" + outcome.peer().skipped() + ")";
+      }
       boolean met = atLeast ? value >= bound : value <= bound;
       return Report.ratio(value) + (met ? " ✓" : " ✗");
     }
   }
 
-  private static final Goal PRODUCE = new Goal("produce/status", Outcome::produceRatio, 0.6, true);
+  private static final Goal SDK =
+      new Goal("SDK producer/RabbitMQ quorum", Outcome::sdkPeerRatio, 2.0, true);
+  private static final Goal PRODUCE = new Goal("produce/status", Outcome::produceRatio, 0.8, true);
+  private static final Goal PRODUCE_PEER =
+      new Goal("produce/RabbitMQ quorum", Outcome::producePeerRatio, 0.7, true);
   private static final Goal CONSUME = new Goal("consume/status", Outcome::consumeRatio, 0.7, true);
-  private static final Goal BATCH = new Goal("batch/raw JDBC", Outcome::batchRatio, 0.5, true);
+  private static final Goal EXPLICIT =
+      new Goal("explicit consume/status, 32 conn.", Outcome::explicitRatio, 0.8, true);
+  private static final Goal AUTO =
+      new Goal("v1 consume/status, 32 conn.", Outcome::autoRatio, 0.5, true);
+  private static final Goal HISTORY =
+      new Goal("behind the window/in it", Outcome::historyRatio, 0.9, true);
+  private static final Goal BATCH = new Goal("batch/raw JDBC", Outcome::batchRatio, 0.7, true);
+  private static final Goal P99 =
+      new Goal("produce p99 at 8 conn., ms", Outcome::produceP99At8, 5.0, false);
   private static final Goal RSS = new Goal("RSS end/start", Outcome::rssRatio, 1.2, false);
   private static final Goal RESTART =
       new Goal("ready full/empty", Outcome::restartRatio, 2.0, false);
-  private static final List<Goal> GOALS = List.of(PRODUCE, CONSUME, BATCH, RSS, RESTART);
+  private static final List<Goal> GOALS =
+      List.of(
+          SDK, PRODUCE, PRODUCE_PEER, CONSUME, EXPLICIT, AUTO, HISTORY, BATCH, P99, RSS, RESTART);
+
+  private static String peer(Outcome outcome, Function<RabbitPeer.Outcome, RabbitPeer.Result> of) {
+    if (!outcome.peer().ran()) {
+      return "skipped: " + outcome.peer().skipped();
+    }
+    RabbitPeer.Result result = of.apply(outcome.peer());
+    return String.format(
+        Locale.ROOT,
+        "%,.0f (confirm p50 %.1f ms, p99 %.1f ms)",
+        result.messagesPerSecond(),
+        result.confirmP50(),
+        result.confirmP99());
+  }
 
   private static String rate(double perSecond) {
     return String.format(Locale.ROOT, "%,.0f", perSecond);
@@ -79,6 +109,49 @@ final class Report {
     rows.add(
         new Row(
             "batch produce, 100 per request, msgs/s", o -> rate(o.batchMessagesPerSecond()), ""));
+    rows.add(
+        new Row(
+            "SDK producer, "
+                + Benchmark.SDK_THREADS
+                + " application threads calling sendAsync ("
+                + SdkLoad.WINDOW
+                + " in flight each), committed msgs/s (call to commit)",
+            o ->
+                String.format(
+                    Locale.ROOT,
+                    "%,.0f (p50 %.1f ms, p99 %.1f ms)",
+                    o.sdk().messagesPerSecond(),
+                    o.sdk().p50(),
+                    o.sdk().p99()),
+            ""));
+    rows.add(
+        new Row(
+            "peer: RabbitMQ classic durable queue, persistent, "
+                + RabbitPeer.CONFIRMS
+                + " confirms in flight, 1 consumer, msgs/s",
+            o -> peer(o, RabbitPeer.Outcome::classic),
+            "PerfTest, same machine, LogQueue stopped"));
+    rows.add(
+        new Row(
+            "peer: RabbitMQ quorum queue (fsync before confirm), same load, msgs/s",
+            o -> peer(o, RabbitPeer.Outcome::quorum),
+            "the durable peer"));
+    StringBuilder latencyName = new StringBuilder("single produce, p50 / p99 ms at ");
+    for (int i = 0; i < Benchmark.LATENCY_CONNECTIONS.size(); i++) {
+      latencyName.append(i == 0 ? "" : " / ").append(Benchmark.LATENCY_CONNECTIONS.get(i));
+    }
+    rows.add(
+        new Row(
+            latencyName + " connections",
+            o -> {
+              StringBuilder text = new StringBuilder();
+              for (Wrk.Result result : o.produceLatency()) {
+                text.append(text.length() == 0 ? "" : "; ")
+                    .append(String.format(Locale.ROOT, "%.2f / %.1f", result.p50(), result.p99()));
+              }
+              return text.toString();
+            },
+            ""));
     rows.add(
         new Row(
             "raw JDBC batch insert, 100 rows per commit, rows/s (1 thread / "
@@ -117,9 +190,17 @@ final class Report {
                           / o.modes().get(index).auto().requestsPerSecond()),
               ""));
     }
+    rows.add(new Row("SDK producer / RabbitMQ quorum", SDK::verdict, SDK.text()));
     rows.add(new Row("produce / status", PRODUCE::verdict, PRODUCE.text()));
+    rows.add(new Row("produce / RabbitMQ quorum", PRODUCE_PEER::verdict, PRODUCE_PEER.text()));
     rows.add(new Row("consume / status", CONSUME::verdict, CONSUME.text()));
+    rows.add(
+        new Row("explicit consume / status, 32 connections", EXPLICIT::verdict, EXPLICIT.text()));
+    rows.add(new Row("v1 consume / status, 32 connections", AUTO::verdict, AUTO.text()));
+    rows.add(
+        new Row("consume behind the window / in the window", HISTORY::verdict, HISTORY.text()));
     rows.add(new Row("batch produce / raw JDBC (best)", BATCH::verdict, BATCH.text()));
+    rows.add(new Row("single produce p99 at 8 connections, ms", P99::verdict, P99.text()));
     rows.add(
         new Row(
             "RSS after "
@@ -212,7 +293,7 @@ final class Report {
     g.drawString("Ratios and their goals", 780, 30);
 
     String[] labels = {
-      "status", "produce", "consume", "behind window", "batch (msgs)", "raw JDBC (rows)"
+      "status", "produce", "consume", "behind", "batch", "raw JDBC", "SDK", "RabbitMQ q."
     };
     List<Function<Outcome, Double>> values =
         List.of(
@@ -221,7 +302,9 @@ final class Report {
             o -> o.consume().requestsPerSecond(),
             o -> o.history().requestsPerSecond(),
             Outcome::batchMessagesPerSecond,
-            o -> o.raw().best());
+            o -> o.raw().best(),
+            o -> o.sdk().messagesPerSecond(),
+            o -> o.peer().ran() ? o.peer().quorumRate() : 0);
     int left = 70;
     int bottom = 480;
     int plotHeight = 420;
@@ -252,24 +335,31 @@ final class Report {
 
     int rLeft = 760;
     int rWidth = 400;
-    double max = 2.5;
     for (int i = 0; i < GOALS.size(); i++) {
       Goal goal = GOALS.get(i);
-      int y0 = 60 + i * 80;
+      int y0 = 50 + i * 440 / GOALS.size();
       g.setColor(Color.BLACK);
       g.drawString(goal.label() + "  (goal " + goal.text() + ")", rLeft, y0 + 10);
+      double max = goal.bound() * 2; // each goal on its own scale, its bound in the middle
+      for (Outcome outcome : outcomes) {
+        double value = goal.ratio().apply(outcome);
+        max = Double.isNaN(value) ? max : Math.max(max, value * 1.1);
+      }
       for (int k = 0; k < outcomes.size(); k++) {
         double value = goal.ratio().apply(outcomes.get(k));
+        if (Double.isNaN(value)) {
+          continue;
+        }
         int w = (int) (rWidth * Math.min(value, max) / max);
         g.setColor(COLORS[k % COLORS.length]);
-        g.fillRect(rLeft, y0 + 16 + k * 20, w, 16);
+        g.fillRect(rLeft, y0 + 14 + k * 12, w, 10);
         g.setColor(Color.BLACK);
-        g.drawString(String.format(Locale.ROOT, "%.2f", value), rLeft + w + 4, y0 + 29 + k * 20);
+        g.drawString(String.format(Locale.ROOT, "%.2f", value), rLeft + w + 4, y0 + 23 + k * 12);
       }
       int gx = rLeft + (int) (rWidth * goal.bound() / max);
       g.setColor(Color.RED);
       g.setStroke(new BasicStroke(2));
-      g.drawLine(gx, y0 + 12, gx, y0 + 20 + outcomes.size() * 20);
+      g.drawLine(gx, y0 + 12, gx, y0 + 16 + outcomes.size() * 12);
       g.setStroke(new BasicStroke(1));
     }
     for (int k = 0; k < outcomes.size(); k++) {

@@ -28,12 +28,16 @@ class BenchmarkSmokeIT {
       assertTrue(outcome.consume().requests() > 0, outcome.database() + " consume");
       assertTrue(outcome.batch().requests() > 0, outcome.database() + " batch");
       assertTrue(outcome.raw().best() > 0, outcome.database() + " raw JDBC");
+      assertTrue(outcome.sdk().messagesPerSecond() > 0, outcome.database() + " SDK producer");
+      assertEquals(Benchmark.LATENCY_CONNECTIONS.size(), outcome.produceLatency().size());
+      assertEquals(RabbitPeer.answers(), outcome.peer().ran(), "the peer runs when it answers");
       assertTrue(outcome.rssStartKb() > 0 && outcome.rssEndKb() > 0);
       assertTrue(outcome.readyEmptyMs() > 0 && outcome.readyFullMs() > 0);
       assertEquals(0, outcome.failures(), outcome.database() + ": no request failed");
     }
     String markdown = Files.readString(out.resolve("benchmark.md"));
     assertTrue(markdown.contains("| produce / status |"), markdown);
+    assertTrue(markdown.contains("| SDK producer / RabbitMQ quorum |"), markdown);
     assertTrue(Files.size(out.resolve("benchmark.png")) > 10_000);
   }
 }
