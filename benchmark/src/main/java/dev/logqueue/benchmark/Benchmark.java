@@ -95,6 +95,18 @@ public final class Benchmark {
   /** Application threads of the SDK producer's measure. */
   static final int SDK_THREADS = 32;
 
+  /** The database's commit durations over the broker's recent commits, ms (its timer's). */
+  record CommitTimes(double p50, double p99, double p999, double max) {
+    static CommitTimes of(Map<String, Double> metrics) {
+      String name = "logqueue_commit_duration";
+      return new CommitTimes(
+          metrics.getOrDefault(name + "{quantile=0.5}", Double.NaN) / 1e6,
+          metrics.getOrDefault(name + "{quantile=0.99}", Double.NaN) / 1e6,
+          metrics.getOrDefault(name + "{quantile=0.999}", Double.NaN) / 1e6,
+          metrics.getOrDefault(name + "_max", Double.NaN) / 1e6);
+    }
+  }
+
   /** What one database's run measured. */
   record Outcome(
       String database,
@@ -115,7 +127,8 @@ public final class Benchmark {
       double requestsPerCommit,
       SdkLoad.Result sdk,
       List<Wrk.Result> produceLatency,
-      RabbitPeer.Outcome peer) {
+      RabbitPeer.Outcome peer,
+      CommitTimes commitTimes) {
 
     /** The modes measured at 32 connections. */
     ConsumeModes at32() {
@@ -335,6 +348,8 @@ public final class Benchmark {
         log("  " + connections + " connections: explicit consume " + explicit);
       }
       Map<String, Double> metrics = wire.metrics();
+      CommitTimes commitTimes = CommitTimes.of(metrics);
+      log("  commit durations (ms) " + commitTimes);
       double perCommit =
           metrics.getOrDefault("logqueue_committed_requests_total", 0.0)
               / Math.max(1, metrics.getOrDefault("logqueue_commits_total", 1.0));
@@ -388,7 +403,8 @@ public final class Benchmark {
           perCommit,
           sdk,
           produceLatency,
-          peer);
+          peer,
+          commitTimes);
     } finally {
       broker.stop();
     }

@@ -161,6 +161,18 @@ final class Report {
             "the database's ceiling"));
     rows.add(
         new Row(
+            "database commit, ms: p50 / p99 / p99.9 / max (the broker's timer, recent commits)",
+            o ->
+                String.format(
+                    Locale.ROOT,
+                    "%.2f / %.2f / %.1f / %.1f",
+                    o.commitTimes().p50(),
+                    o.commitTimes().p99(),
+                    o.commitTimes().p999(),
+                    o.commitTimes().max()),
+            "a commit's stalls, apart from GC pauses"));
+    rows.add(
+        new Row(
             "requests per commit (mean, all of the run)",
             o -> String.format(Locale.ROOT, "%.1f", o.requestsPerCommit()),
             ""));

@@ -29,6 +29,7 @@ class BenchmarkSmokeIT {
       assertTrue(outcome.batch().requests() > 0, outcome.database() + " batch");
       assertTrue(outcome.raw().best() > 0, outcome.database() + " raw JDBC");
       assertTrue(outcome.sdk().messagesPerSecond() > 0, outcome.database() + " SDK producer");
+      assertTrue(outcome.commitTimes().p99() > 0, outcome.database() + " commit durations");
       assertEquals(Benchmark.LATENCY_CONNECTIONS.size(), outcome.produceLatency().size());
       assertEquals(RabbitPeer.answers(), outcome.peer().ran(), "the peer runs when it answers");
       assertTrue(outcome.rssStartKb() > 0 && outcome.rssEndKb() > 0);

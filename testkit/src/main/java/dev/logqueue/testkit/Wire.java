@@ -20,6 +20,8 @@ public final class Wire {
   private static final Pattern METRIC =
       Pattern.compile("^([a-z_]+)(\\{[^}]*})? ([-+0-9.eE]+|NaN)$", Pattern.MULTILINE);
 
+  private static final Pattern QUANTILE = Pattern.compile("quantile=\"([0-9.]+)\"");
+
   private final Http http;
   private final Http server;
 
@@ -100,7 +102,10 @@ public final class Wire {
         .longValueExact();
   }
 
-  /** The broker's application metrics (name to value), from /metrics. */
+  /**
+   * The broker's application metrics (name to value), from /metrics; a summary's quantiles as
+   * {@code name{quantile=0.99}}.
+   */
   public Map<String, Double> metrics() {
     Reply reply = server.get("metrics");
     if (reply.status() != 200) {
@@ -109,7 +114,12 @@ public final class Wire {
     Map<String, Double> metrics = new HashMap<>();
     Matcher matcher = METRIC.matcher(reply.text());
     while (matcher.find()) {
-      metrics.put(matcher.group(1), Double.parseDouble(matcher.group(3)));
+      Matcher quantile = matcher.group(2) == null ? null : QUANTILE.matcher(matcher.group(2));
+      String name =
+          quantile != null && quantile.find()
+              ? matcher.group(1) + "{quantile=" + quantile.group(1) + "}"
+              : matcher.group(1);
+      metrics.put(name, Double.parseDouble(matcher.group(3)));
     }
     return metrics;
   }

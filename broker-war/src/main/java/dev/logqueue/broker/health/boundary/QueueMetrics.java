@@ -6,11 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.function.ToDoubleFunction;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * The queue's metrics on /metrics, each with its help text: what memory holds, so that its bounds
@@ -43,10 +45,19 @@ public class QueueMetrics {
             "logqueue.committed.requests",
             "Requests those transactions carried (over logqueue_commits_total: requests per"
                 + " commit)");
+    Timer durations =
+        registry.timer(
+            Metadata.builder()
+                .withName("logqueue.commit.duration")
+                .withDescription(
+                    "How long the database took to commit each transaction (its quantiles show the"
+                        + " store's stalls)")
+                .build());
     queue.observeCommits(
-        carried -> {
+        (carried, nanos) -> {
           commits.inc();
           requests.inc(carried);
+          durations.update(Duration.ofNanos(nanos));
         });
   }
 

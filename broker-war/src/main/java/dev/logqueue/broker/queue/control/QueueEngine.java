@@ -2,26 +2,23 @@ package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 /**
  * The queue's machinery and its lifecycle: the committer and its thread, the threads that hand
  * answers over, the timers of waiting consumes, and the cache of history. In the container its
- * threads come from the container ({@value QueueStartup#COMPLETIONS} and the default managed thread
- * factory); outside it (unit tests), from plain executors it owns and ends.
+ * threads come from the container's default managed thread factory; outside it (unit tests), from
+ * the JVM's.
  */
 @ApplicationScoped
 public class QueueEngine {
@@ -32,15 +29,12 @@ public class QueueEngine {
   @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
   ManagedThreadFactory threads;
 
-  @Resource(lookup = QueueStartup.COMPLETIONS)
-  ManagedExecutorService managedCompletions;
-
   private volatile Committer committer;
   private volatile Thread committerThread;
   private volatile HistoryCache history;
   private ScheduledThreadPoolExecutor timers;
   private final List<ExecutorService> owned = new ArrayList<>();
-  private volatile IntConsumer onCommit = requests -> {};
+  private volatile CommitObserver onCommit = (requests, nanos) -> {};
 
   /** For CDI. */
   protected QueueEngine() {}
@@ -62,12 +56,12 @@ public class QueueEngine {
       return committer.isAvailable();
     }
     ThreadFactory factory = threads != null ? threads : Executors.defaultThreadFactory();
-    Executor completions = managedCompletions;
-    if (completions == null) {
-      ExecutorService own = Executors.newFixedThreadPool(4, factory);
-      owned.add(own);
-      completions = own;
-    }
+    // not a managed executor: it captures and restores the caller's context for every task, and
+    // Payara's capture scans the class path for context providers each time (a profile under load
+    // showed 5% of the broker's CPU there, and a fifth of the committer's time). The managed
+    // factory's threads carry the application's context from the start.
+    ExecutorService completions = Executors.newFixedThreadPool(COMPLETION_THREADS, factory);
+    owned.add(completions);
     // not the container's scheduled executor: a waiting consume's timer is cancelled as soon as a
     // message comes, and only an executor that removes cancelled tasks keeps thousands of them
     // from piling up for their whole wait
@@ -76,7 +70,12 @@ public class QueueEngine {
     history = new HistoryCache(store, settings.historyPageMessages(), settings.historyCacheBytes());
     committer =
         new Committer(
-            store, settings, history, completions, timers, requests -> onCommit.accept(requests));
+            store,
+            settings,
+            history,
+            completions,
+            timers,
+            (requests, nanos) -> onCommit.committed(requests, nanos));
     boolean restored = committer.restore();
     committerThread = factory.newThread(committer);
     committerThread.setName("logqueue-committer");
@@ -86,6 +85,9 @@ public class QueueEngine {
         () -> sweep(started), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     return restored;
   }
+
+  /** The threads that write committed answers out. */
+  static final int COMPLETION_THREADS = 2;
 
   /** How often leases that ended at their last delivery are dead-lettered without a consume. */
   static final long SWEEP_SECONDS = 1;
@@ -135,8 +137,8 @@ public class QueueEngine {
     return store.isReachable();
   }
 
-  /** Tells an observer of each transaction committed, with how many requests it carried. */
-  public void observeCommits(IntConsumer observer) {
+  /** Tells an observer of each transaction committed: the requests it carried, its duration. */
+  public void observeCommits(CommitObserver observer) {
     this.onCommit = observer;
   }
 

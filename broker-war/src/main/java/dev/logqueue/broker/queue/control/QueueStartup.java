@@ -6,7 +6,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.enterprise.concurrent.ManagedExecutorDefinition;
 import jakarta.inject.Inject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -17,14 +16,10 @@ import java.lang.System.Logger.Level;
  */
 @Startup
 @Singleton
-@ManagedExecutorDefinition(name = QueueStartup.COMPLETIONS, maxAsync = 4)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class QueueStartup {
 
   private static final Logger LOG = System.getLogger(QueueStartup.class.getName());
-
-  /** The container's threads that hand committed answers over. */
-  public static final String COMPLETIONS = "java:app/concurrent/logqueue-completions";
 
   @Inject QueueEngine queue;
   @Inject QueueGauges gauges;

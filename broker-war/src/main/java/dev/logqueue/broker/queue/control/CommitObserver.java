@@ -1,0 +1,8 @@
+package dev.logqueue.broker.queue.control;
+
+/** Told of each transaction the committer wrote: how many requests it carried, how long it took. */
+@FunctionalInterface
+public interface CommitObserver {
+
+  void committed(int requests, long nanos);
+}
