@@ -143,8 +143,7 @@ public class Producer extends LogQueueClient {
       bytes += utf8Length(message);
       messageIds.add(nextMessageId()); // one id for all tries: a retry never stores it twice
     }
-    int permits = (int) Math.min(bytes, buffer.limit());
-    buffer.reserve(permits, batching.maxBlock());
+    buffer.reserve(bytes, batching.maxBlock());
     CompletableFuture<List<Long>> done = new CompletableFuture<>();
     TopicBatcher.Unit unit = new TopicBatcher.Unit(messages, messageIds, bytes, done);
     inFlight.add(done);
@@ -168,7 +167,7 @@ public class Producer extends LogQueueClient {
                 .thenApply(Appended::offsets),
         unit -> {
           inFlight.remove(unit.done());
-          buffer.release((int) Math.min(unit.bytes(), buffer.limit()));
+          buffer.release(unit.bytes());
         });
   }
 
@@ -264,13 +263,14 @@ public class Producer extends LogQueueClient {
       this.room = new Semaphore(limit);
     }
 
-    int limit() {
-      return limit;
+    /** A unit larger than the whole buffer takes all of it. */
+    private int permits(long bytes) {
+      return (int) Math.min(bytes, limit);
     }
 
-    void reserve(int bytes, Duration maxBlock) {
+    void reserve(long bytes, Duration maxBlock) {
       try {
-        if (!room.tryAcquire(bytes, maxBlock.toNanos(), TimeUnit.NANOSECONDS)) {
+        if (!room.tryAcquire(permits(bytes), maxBlock.toNanos(), TimeUnit.NANOSECONDS)) {
           throw new BrokerUnavailableException(
               0,
               null,
@@ -287,8 +287,8 @@ public class Producer extends LogQueueClient {
       }
     }
 
-    void release(int bytes) {
-      room.release(bytes);
+    void release(long bytes) {
+      room.release(permits(bytes));
     }
   }
 

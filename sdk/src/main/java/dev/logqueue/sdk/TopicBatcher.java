@@ -133,23 +133,18 @@ final class TopicBatcher {
       messages.addAll(unit.messages());
       ids.addAll(unit.messageIds());
     }
-    CompletionStage<List<Long>> sent;
-    try {
-      sent = sender.send(messages, ids);
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    sent.whenComplete(
-        (offsets, thrown) -> {
-          Throwable failure = unwrap(thrown);
-          if (failure instanceof MessageTooLargeException && batch.size() > 1) {
-            // one of them is over a limit: each on its own, in order, so only its sender fails
-            oneByOne(batch, 0).whenComplete((done, ignored) -> sent());
-            return;
-          }
-          sent(); // the next batch goes before this one's callers run
-          settle(batch, offsets, failure);
-        });
+    send(messages, ids)
+        .whenComplete(
+            (offsets, thrown) -> {
+              Throwable failure = unwrap(thrown);
+              if (failure instanceof MessageTooLargeException && batch.size() > 1) {
+                // one of them is over a limit: each on its own, in order, so only its sender fails
+                oneByOne(batch, 0).whenComplete((done, ignored) -> sent());
+                return;
+              }
+              sent(); // the next batch goes before this one's callers run
+              settle(batch, offsets, failure);
+            });
   }
 
   private CompletableFuture<Void> oneByOne(List<Unit> units, int index) {
@@ -157,19 +152,23 @@ final class TopicBatcher {
       return CompletableFuture.completedFuture(null);
     }
     Unit unit = units.get(index);
-    CompletionStage<List<Long>> sent;
-    try {
-      sent = sender.send(unit.messages(), unit.messageIds());
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    return sent.handle(
+    return send(unit.messages(), unit.messageIds())
+        .handle(
             (offsets, thrown) -> {
               settle(List.of(unit), offsets, unwrap(thrown));
               return null;
             })
         .thenCompose(settled -> oneByOne(units, index + 1))
         .toCompletableFuture();
+  }
+
+  /** The sender's answer; a sender that throws answers with its failure. */
+  private CompletionStage<List<Long>> send(List<String> messages, List<String> messageIds) {
+    try {
+      return sender.send(messages, messageIds);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** The request in flight is answered: the next batch may go. */
