@@ -213,25 +213,18 @@ public class JpaLogStore implements LogStore {
               settings.maxDeliveries(),
               settings.deadLetterTopic() == null ? null : settings.deadLetterTopic().value()));
     }
+    if (!changes.messages().isEmpty()) {
+      // the rows they refer to are written first; then the messages, by JDBC, in this transaction
+      em.flush();
+      try {
+        MessageRows.insert(em.unwrap(Connection.class), changes.messages());
+      } catch (SQLException e) {
+        throw new StoreException("Could not insert " + changes.messages().size() + " messages", e);
+      }
+    }
     if (!changes.consumers().isEmpty()) {
       // acknowledgements and moves of this batch may be of consumers it registers
       em.flush();
-    }
-    for (MessageRecord record : changes.messages()) {
-      Message message = record.message();
-      MessageEntity entity =
-          new MessageEntity(
-              record.topic().value(),
-              record.offset(),
-              record.producer().value(),
-              message.text().getBytes(StandardCharsets.UTF_8),
-              message.timestamp(),
-              record.messageId() == null ? null : record.messageId().value());
-      Message.Origin origin = message.origin();
-      em.persist(
-          origin == null
-              ? entity
-              : entity.withOrigin(origin.topic().value(), origin.offset(), origin.deliveries()));
     }
     for (ConsumerRecord move : changes.offsets()) {
       consumer(em, move.id()).moveTo(move.offset());

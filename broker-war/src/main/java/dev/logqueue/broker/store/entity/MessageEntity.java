@@ -14,6 +14,8 @@ import java.util.Objects;
  * A message: its topic, its offset in the topic (from 0, without gaps), who produced it, when, the
  * producer's id for it, and its text as UTF-8 bytes (bytes, so that any Unicode text round-trips,
  * NUL included). The primary key (topic, offset) is the index every read goes through.
+ *
+ * <p>Read through JPA queries only: the store inserts the rows by JDBC ({@code MessageRows}).
  */
 @Entity
 @Cacheable(false)
@@ -82,29 +84,6 @@ public class MessageEntity {
   private Integer originDeliveries;
 
   protected MessageEntity() {}
-
-  public MessageEntity(
-      long topicId,
-      long offset,
-      long producerId,
-      byte[] payload,
-      long appendedAt,
-      String messageId) {
-    this.topicId = topicId;
-    this.offset = offset;
-    this.producerId = producerId;
-    this.payload = payload;
-    this.appendedAt = appendedAt;
-    this.messageId = messageId;
-  }
-
-  /** Records where a dead-lettered copy came from. */
-  public MessageEntity withOrigin(String topic, long offset, int deliveries) {
-    this.originTopic = topic;
-    this.originOffset = offset;
-    this.originDeliveries = deliveries;
-    return this;
-  }
 
   /** The primary key: topic and offset. */
   public static class Key implements Serializable {
