@@ -67,7 +67,12 @@ public class QueueEngine {
     // from piling up for their whole wait
     timers = new ScheduledThreadPoolExecutor(1, factory);
     timers.setRemoveOnCancelPolicy(true);
-    history = new HistoryCache(store, settings.historyPageMessages(), settings.historyCacheBytes());
+    // one reader ahead: history pages are read in order, and a read-ahead never delays an answer
+    ExecutorService readAhead = Executors.newSingleThreadExecutor(factory);
+    owned.add(readAhead);
+    history =
+        new HistoryCache(
+            store, settings.historyPageMessages(), settings.historyCacheBytes(), readAhead);
     committer =
         new Committer(
             store,
