@@ -65,11 +65,21 @@ class ContractIT {
     assertTrue(
         reply.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
         reply::toString);
+    assertLengthGiven(reply);
   }
 
   static void assertSuccess(Reply reply) {
     assertEquals(200, reply.status(), reply::toString);
     assertEquals("success", reply.json().getString("status"), reply::toString);
+    assertLengthGiven(reply);
+  }
+
+  /** The broker's answers say their length (they are not chunked). */
+  static void assertLengthGiven(Reply reply) {
+    assertEquals(
+        String.valueOf(reply.text().getBytes(StandardCharsets.UTF_8).length),
+        reply.headers().firstValue("Content-Length").orElse("none"),
+        reply::toString);
   }
 
   long registerProducer(String topic) {

@@ -5,7 +5,6 @@ import dev.logqueue.broker.queue.entity.LogQueueException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -104,9 +103,7 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
   /** The failure body for an error code, with the code's HTTP status. */
   static Response.ResponseBuilder failure(ErrorCode error, String message) {
     Response.ResponseBuilder response =
-        Response.status(status(error))
-            .type(MediaType.APPLICATION_JSON_TYPE)
-            .entity(JsonText.failure(error, message));
+        Replies.json(Response.status(status(error)), JsonText.failure(error, message));
     if (error == ErrorCode.UNAVAILABLE) {
       response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }

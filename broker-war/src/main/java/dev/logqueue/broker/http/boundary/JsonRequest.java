@@ -63,7 +63,10 @@ public final class JsonRequest {
   public static JsonRequest of(ContainerRequestContext request) {
     byte[] body;
     try {
-      body = request.hasEntity() ? request.getEntityStream().readAllBytes() : null;
+      body =
+          request.hasEntity()
+              ? RequestBody.read(request.getEntityStream(), request.getLength())
+              : null;
     } catch (IOException e) {
       throw LogQueueException.badRequest("The body could not be read");
     }

@@ -10,7 +10,13 @@ public class LogQueueApplication extends Application {
 
   @Override
   public Map<String, Object> getProperties() {
-    // no generated /application.wadl: the API is the contract in the README (and /openapi)
-    return Map.of("jersey.config.server.wadl.disableWadl", true);
+    return Map.of(
+        // no generated /application.wadl: the API is the contract in the README (and /openapi)
+        "jersey.config.server.wadl.disableWadl",
+        true,
+        // no 8 KiB buffer per response to find its length: the broker's answers carry theirs
+        // (Replies.json); another answer goes out chunked
+        "jersey.config.server.contentLength.buffer",
+        0);
   }
 }
