@@ -68,12 +68,15 @@ class HistoryCacheTest {
     }
   }
 
+  private final CountingStore store = new CountingStore();
+
+  /** The read-ahead's tasks, run when the test says. */
+  private final List<Runnable> ahead = new ArrayList<>();
+
+  private final HistoryCache cache = new HistoryCache(store, PAGE, 1_000_000, ahead::add);
+
   @Test
   void aReaderOfOnePageHasTheNextOneReadAheadAndFindsItInMemory() {
-    CountingStore store = new CountingStore();
-    List<Runnable> ahead = new ArrayList<>();
-    HistoryCache cache = new HistoryCache(store, PAGE, 1_000_000, ahead::add);
-
     cache.prefetch(TOPIC, 3, END);
     assertEquals(List.of(0L), List.copyOf(store.reads), "the page asked for, at once");
     assertEquals(1, ahead.size(), "the next page is handed to the read-ahead");
@@ -90,18 +93,13 @@ class HistoryCacheTest {
 
   @Test
   void noReadAheadPastTheEnd() {
-    CountingStore store = new CountingStore();
-    List<Runnable> ahead = new ArrayList<>();
-    HistoryCache cache = new HistoryCache(store, PAGE, 1_000_000, ahead::add);
     cache.prefetch(TOPIC, 95, END);
     assertTrue(ahead.isEmpty());
   }
 
   @Test
   void readersOfAPageNotInMemoryShareOneReadOfTheStore() throws Exception {
-    CountingStore store = new CountingStore();
     store.gate = new CountDownLatch(1);
-    HistoryCache cache = new HistoryCache(store, PAGE, 1_000_000, Runnable::run);
     ExecutorService readers = Executors.newFixedThreadPool(8);
     try {
       List<Future<List<Message>>> results = new ArrayList<>();
@@ -122,8 +120,6 @@ class HistoryCacheTest {
 
   @Test
   void aFailedReadFailsItsWaitersAndIsTriedAgainByTheNextReader() {
-    CountingStore store = new CountingStore();
-    HistoryCache cache = new HistoryCache(store, PAGE, 1_000_000, Runnable::run);
     store.down.set(true);
     assertThrows(StoreException.class, () -> cache.read(TOPIC, 30, 5, END));
     store.down.set(false);
@@ -132,9 +128,6 @@ class HistoryCacheTest {
 
   @Test
   void aFailedReadAheadIsNotFatal() {
-    CountingStore store = new CountingStore();
-    List<Runnable> ahead = new ArrayList<>();
-    HistoryCache cache = new HistoryCache(store, PAGE, 1_000_000, ahead::add);
     cache.prefetch(TOPIC, 0, END);
     store.down.set(true);
     ahead.remove(0).run();
