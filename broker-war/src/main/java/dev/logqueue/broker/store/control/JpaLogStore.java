@@ -214,8 +214,7 @@ public class JpaLogStore implements LogStore {
               settings.deadLetterTopic() == null ? null : settings.deadLetterTopic().value()));
     }
     if (!changes.messages().isEmpty()) {
-      // the rows they refer to are written first; then the messages, by JDBC, in this transaction
-      em.flush();
+      // by JDBC, in this transaction (no foreign key: nothing of the entities needs writing first)
       try {
         MessageRows.insert(em.unwrap(Connection.class), changes.messages());
       } catch (SQLException e) {

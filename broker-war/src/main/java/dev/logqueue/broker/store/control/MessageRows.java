@@ -26,9 +26,6 @@ final class MessageRows {
   private MessageRows() {}
 
   static void insert(Connection connection, List<MessageRecord> records) throws SQLException {
-    if (records.isEmpty()) {
-      return;
-    }
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       for (MessageRecord record : records) {
         Message message = record.message();
