@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Sends messages to topics. A producer registers once per topic (when built, or at its first
@@ -40,7 +41,7 @@ public class Producer extends LogQueueClient {
   private final Map<String, Long> ids;
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong sequence = new AtomicLong();
-  private final Set<CompletableFuture<List<Long>>> inFlight;
+  private final Set<CompletableFuture<?>> inFlight;
   private final Batching batching;
   private final Buffer buffer;
   private final Map<String, TopicBatcher> batchers = new ConcurrentHashMap<>();
@@ -118,7 +119,7 @@ public class Producer extends LogQueueClient {
    * @throws MessageTooLargeException if one message, or all together, are over the limits
    */
   public List<Long> sendBatch(String topic, List<String> messages) {
-    return join(enqueue(topic, List.copyOf(messages)));
+    return join(enqueue(topic, List.copyOf(messages), offsets -> offsets));
   }
 
   /**
@@ -132,10 +133,16 @@ public class Producer extends LogQueueClient {
    * BrokerUnavailableException}.
    */
   public CompletionStage<Long> sendAsync(String topic, String message) {
-    return enqueue(topic, List.of(message)).thenApply(offsets -> offsets.get(0));
+    return enqueue(topic, List.of(message), offsets -> offsets.get(0));
   }
 
-  private CompletableFuture<List<Long>> enqueue(String topic, List<String> messages) {
+  /**
+   * Hands the messages to their topic's batcher; the stage answers the caller with {@code answer}
+   * of their offsets, and {@link #flush()} waits for that very stage (not only for the offsets), so
+   * that every stage a caller holds is complete when flush returns.
+   */
+  private <T> CompletableFuture<T> enqueue(
+      String topic, List<String> messages, Function<List<Long>, T> answer) {
     checkRunning();
     long bytes = 0;
     List<String> messageIds = new ArrayList<>(messages.size());
@@ -145,10 +152,13 @@ public class Producer extends LogQueueClient {
     }
     buffer.reserve(bytes, batching.maxBlock());
     CompletableFuture<List<Long>> done = new CompletableFuture<>();
-    TopicBatcher.Unit unit = new TopicBatcher.Unit(messages, messageIds, bytes, done);
-    inFlight.add(done);
-    batchers.computeIfAbsent(topic, this::batcher).add(unit);
-    return done;
+    CompletableFuture<T> answered = done.thenApply(answer);
+    inFlight.add(answered);
+    answered.whenComplete((result, failure) -> inFlight.remove(answered));
+    batchers
+        .computeIfAbsent(topic, this::batcher)
+        .add(new TopicBatcher.Unit(messages, messageIds, bytes, done));
+    return answered;
   }
 
   private TopicBatcher batcher(String topic) {
@@ -165,10 +175,7 @@ public class Producer extends LogQueueClient {
                                 api.produceBatchAsync(
                                     new BatchProduceRequest(topic, id, messages, messageIds))))
                 .thenApply(Appended::offsets),
-        unit -> {
-          inFlight.remove(unit.done());
-          buffer.release(unit.bytes());
-        });
+        unit -> buffer.release(unit.bytes()));
   }
 
   /** This producer's id for the topic, registering on another thread the first time. */
