@@ -40,7 +40,9 @@ final class TopicBatcher {
   private boolean lingerScheduled;
   private boolean flushing;
 
-  /** {@code onSettled}: told of each unit once it is committed or has failed. */
+  /**
+   * {@code onSettled}: told of each unit once it is committed or has failed, before its future is.
+   */
   TopicBatcher(Batching limits, Sender sender, Consumer<Unit> onSettled) {
     this.limits = limits;
     this.sender = sender;
@@ -181,10 +183,15 @@ final class TopicBatcher {
     dispatch(batch);
   }
 
+  /**
+   * Completes each unit's future, after telling {@code onSettled} of it: whoever sees a unit done
+   * sees it settled too (its buffer released).
+   */
   private void settle(List<Unit> batch, List<Long> offsets, Throwable failure) {
     int from = 0;
     for (Unit unit : batch) {
       int size = unit.messages().size();
+      onSettled.accept(unit);
       if (failure != null) {
         unit.done().completeExceptionally(failure);
       } else if (offsets == null || offsets.size() < from + size) {
@@ -200,7 +207,6 @@ final class TopicBatcher {
         unit.done().complete(List.copyOf(offsets.subList(from, from + size)));
       }
       from += size;
-      onSettled.accept(unit);
     }
   }
 
