@@ -83,12 +83,12 @@ public class ConsumersResource {
       return Replies.records(taken);
     }
     if (batch) {
-      return Replies.ok("messages", taken.texts());
+      return Replies.messages(taken);
     }
     if (taken.isEmpty()) {
       throw LogQueueException.queueEmpty(consumer, topic);
     }
-    return Replies.message(taken.texts().get(0));
+    return Replies.message(taken.texts().get(0), taken.skipped());
   }
 
   @POST

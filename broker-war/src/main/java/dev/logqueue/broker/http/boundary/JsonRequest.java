@@ -223,6 +223,17 @@ public final class JsonRequest {
     return offsets;
   }
 
+  /** Whether the body has this field set to JSON {@code null}. */
+  public boolean isNull(String name) {
+    JsonValue value = body.get(name);
+    return value != null && value.getValueType() == JsonValue.ValueType.NULL;
+  }
+
+  /** Whether the body has this field, null or not. */
+  public boolean present(String name) {
+    return body.containsKey(name);
+  }
+
   /** Whether the request has this field, in its query string or its body (and not null). */
   public boolean has(String name) {
     JsonValue value = body.get(name);
@@ -421,6 +432,21 @@ public final class JsonRequest {
       throw notPositive(name);
     }
     return id;
+  }
+
+  /** An id in a request's path: a positive integer, else 400. */
+  public static long pathId(String what, String text) {
+    try {
+      if (isDigits(text)) {
+        long id = Long.parseLong(text);
+        if (id >= 1) {
+          return id;
+        }
+      }
+    } catch (NumberFormatException e) {
+      // beyond a long: refused below
+    }
+    throw LogQueueException.badRequest("The " + what + " in the path must be a positive integer");
   }
 
   private static boolean isDigits(String text) {

@@ -4,13 +4,20 @@ import dev.logqueue.broker.queue.control.Acked;
 import dev.logqueue.broker.queue.control.Appended;
 import dev.logqueue.broker.queue.control.Registered;
 import dev.logqueue.broker.queue.control.Taken;
+import dev.logqueue.broker.queue.control.TopicDetails;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonWriter;
 import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -98,7 +105,10 @@ public final class Replies {
    */
   public static Response records(Taken taken) {
     JsonText body = new JsonText().records("records", taken.records());
-    return ok(taken.isEmpty() ? body : body.number("lease_until", taken.leaseUntil()));
+    if (!taken.isEmpty()) {
+      body.number("lease_until", taken.leaseUntil());
+    }
+    return ok(taken.skipped() > 0 ? body.number("skipped", taken.skipped()) : body);
   }
 
   /** {@code {"status":"success","acked":A,"released":R,"extended":E,"rejected":J}} */
@@ -111,9 +121,64 @@ public final class Replies {
             .number("rejected", acked.rejected()));
   }
 
-  /** {@code {"status":"success","message":M,"log_message":M}}: a v1 consume's answer. */
-  public static Response message(String message) {
-    return ok(new JsonText().string("message", message).string("log_message", message));
+  /**
+   * {@code {"status":"success","message":M,"log_message":M}}: a v1 consume's answer; with {@code
+   * "skipped":S} if retention deleted S messages before this consumer read them.
+   */
+  public static Response message(String message, long skipped) {
+    JsonText body = new JsonText().string("message", message).string("log_message", message);
+    return ok(skipped > 0 ? body.number("skipped", skipped) : body);
+  }
+
+  /** A batch consume's answer: {@code {"status":"success","messages":[...]}}, and its skipped. */
+  public static Response messages(Taken taken) {
+    JsonText body = new JsonText().strings("messages", taken.texts());
+    return ok(taken.skipped() > 0 ? body.number("skipped", taken.skipped()) : body);
+  }
+
+  /**
+   * {@code {"status":"success","topic":{"name","start_offset","end_offset","messages","bytes",
+   * "retention_ms","retention_bytes","producers","consumers":[{"consumer_id","name","ack","offset",
+   * "lag","leased"}, ...]}}}, through JSON-P: not a hot path, and nested.
+   */
+  public static Response topic(TopicDetails topic) {
+    JsonArrayBuilder consumers = JSON.createArrayBuilder();
+    for (TopicDetails.ConsumerDetails consumer : topic.consumers()) {
+      JsonObjectBuilder entry =
+          JSON.createObjectBuilder().add("consumer_id", consumer.id().value());
+      if (consumer.name() == null) {
+        entry.addNull("name");
+      } else {
+        entry.add("name", consumer.name());
+      }
+      consumers.add(
+          entry
+              .add("ack", consumer.explicit() ? "explicit" : "auto")
+              .add("offset", consumer.offset())
+              .add("lag", consumer.lag())
+              .add("leased", consumer.leased()));
+    }
+    JsonObject body =
+        JSON.createObjectBuilder()
+            .add("status", "success")
+            .add(
+                "topic",
+                JSON.createObjectBuilder()
+                    .add("name", topic.name().value())
+                    .add("start_offset", topic.start())
+                    .add("end_offset", topic.end())
+                    .add("messages", topic.messages())
+                    .add("bytes", topic.bytes())
+                    .add("retention_ms", topic.retention().millis())
+                    .add("retention_bytes", topic.retention().bytes())
+                    .add("producers", topic.producers())
+                    .add("consumers", consumers))
+            .build();
+    StringWriter text = new StringWriter(256);
+    try (JsonWriter writer = JSON.createWriter(text)) {
+      writer.write(body);
+    }
+    return json(Response.ok(), text.toString().getBytes(StandardCharsets.UTF_8)).build();
   }
 
   private static Response ok(JsonText body) {

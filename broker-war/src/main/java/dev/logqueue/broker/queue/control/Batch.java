@@ -4,15 +4,19 @@ import dev.logqueue.broker.queue.control.Deliveries.AckChanges;
 import dev.logqueue.broker.queue.control.LogStore.AckRecord;
 import dev.logqueue.broker.queue.control.LogStore.Changes;
 import dev.logqueue.broker.queue.control.LogStore.ConsumerRecord;
+import dev.logqueue.broker.queue.control.LogStore.DeletedTopic;
+import dev.logqueue.broker.queue.control.LogStore.Lifecycle;
 import dev.logqueue.broker.queue.control.LogStore.MessageRecord;
 import dev.logqueue.broker.queue.control.LogStore.ProducerRecord;
 import dev.logqueue.broker.queue.control.LogStore.RecentId;
+import dev.logqueue.broker.queue.control.LogStore.StartRecord;
 import dev.logqueue.broker.queue.control.LogStore.TopicRecord;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +34,9 @@ import java.util.Set;
  *
  * <p>Explicit consumers' deliveries are memory the commands change as they are applied (see {@link
  * Deliveries}); the batch collects what of them must be stored.
+ *
+ * <p>A deletion (of a topic or a consumer) is committed in a batch of its own (see {@link
+ * Command#isExclusive()}), so that no other command of a batch sees what it deletes.
  */
 final class Batch {
 
@@ -44,9 +51,18 @@ final class Batch {
   private final Map<ConsumerCursor, Long> moves = new LinkedHashMap<>();
   private final Set<ConsumerCursor> settling = new LinkedHashSet<>();
   private final Set<TopicLog> released = new LinkedHashSet<>();
+  private final Map<ConsumerCursor, Long> skips = new LinkedHashMap<>();
+  private final Map<TopicLog, Retention> retentions = new LinkedHashMap<>();
+  private final Map<TopicLog, Retained> starts = new LinkedHashMap<>();
+  private final Set<TopicLog> deletedTopics = new LinkedHashSet<>();
+  private final Set<ConsumerCursor> deletedConsumers = new LinkedHashSet<>();
+
+  /** A topic's new first retained offset, the bytes before it, when its message was appended. */
+  private record Retained(long start, long position, long time) {}
 
   // per topic appended to: when its messages of this batch are appended, and the ids they carry
   private final Map<TopicLog, Long> appendedAt = new HashMap<>();
+  private final Map<TopicLog, Long> appendedBytes = new HashMap<>();
   private final Map<TopicLog, Map<MessageId, RecentId>> newIds = new HashMap<>();
   private final long now = System.currentTimeMillis();
 
@@ -70,15 +86,18 @@ final class Batch {
     return topic.isPresent() ? topic : Optional.ofNullable(newTopics.get(name));
   }
 
-  TopicLog createTopic(TopicName name) {
-    TopicLog topic = state.newTopic(state.nextTopicId(), name, 0, 0);
+  /**
+   * Creates a topic with its own retention ({@link Retention#DEFAULT} fields follow the broker).
+   */
+  TopicLog createTopic(TopicName name, Retention retention) {
+    TopicLog topic = state.newTopic(name, retention);
     newTopics.put(name, topic);
     return topic;
   }
 
-  /** The topic, created if there is none. */
+  /** The topic, created (with the broker's default retention) if there is none. */
   TopicLog topicOrCreate(TopicName name) {
-    return findTopic(name).orElseGet(() -> createTopic(name));
+    return findTopic(name).orElseGet(() -> createTopic(name, Retention.DEFAULTS));
   }
 
   ProducerId registerProducer(TopicLog topic) {
@@ -102,7 +121,8 @@ final class Batch {
             topic,
             settings,
             offset,
-            settings.explicit() ? new Deliveries(id, offset, List.of(), offset) : null);
+            settings.explicit() ? new Deliveries(id, offset, List.of(), offset) : null,
+            0);
     newConsumers.add(consumer);
     return consumer;
   }
@@ -151,7 +171,10 @@ final class Batch {
   private long append(TopicLog topic, ProducerId producer, Message message, MessageId id) {
     List<Message> pending = appended.computeIfAbsent(topic, t -> new ArrayList<>());
     long offset = topic.end() + pending.size();
-    messages.add(new MessageRecord(topic.id(), offset, producer, message, id));
+    long before = appendedBytes.getOrDefault(topic, 0L);
+    long position = topic.range().endPosition() + before;
+    messages.add(new MessageRecord(topic.id(), offset, producer, message, id, position));
+    appendedBytes.put(topic, before + Utf8.length(message.text()));
     pending.add(message);
     return offset;
   }
@@ -184,6 +207,60 @@ final class Batch {
     moves.put(consumer, offset);
   }
 
+  /** How many messages retention deleted before this consumer read them, not told yet. */
+  long skipped(ConsumerCursor consumer) {
+    Long staged = skips.get(consumer);
+    return staged != null ? staged : consumer.skipped();
+  }
+
+  /** Sets that count: retention adds to it, a consume that tells it sets it to 0. */
+  void skipped(ConsumerCursor consumer, long skipped) {
+    skips.put(consumer, skipped);
+  }
+
+  /** Changes a topic's own retention. */
+  void retention(TopicLog topic, Retention own) {
+    retentions.put(topic, own);
+  }
+
+  /**
+   * Retention deletes a topic's messages below {@code start} (above its current start, at most its
+   * end): its consumers behind it move there, and count what they skipped.
+   *
+   * @param position the bytes of the topic before {@code start}
+   * @param time when the message at {@code start} was appended
+   */
+  void retainFrom(TopicLog topic, long start, long position, long time) {
+    starts.put(topic, new Retained(start, position, time));
+    for (ConsumerCursor consumer : state.consumersOf(topic)) {
+      long skipped;
+      if (consumer.isExplicit()) {
+        skipped = consumer.deliveries().skipTo(start);
+        if (skipped > 0) {
+          settled(consumer);
+        }
+      } else {
+        long at = offset(consumer);
+        skipped = Math.max(0, start - at);
+        if (skipped > 0) {
+          move(consumer, start);
+        }
+      }
+      if (skipped > 0) {
+        skipped(consumer, skipped(consumer) + skipped);
+      }
+    }
+  }
+
+  /** Deletes a topic, its producers and consumers; its messages are deleted in the background. */
+  void deleteTopic(TopicLog topic) {
+    deletedTopics.add(topic);
+  }
+
+  void deleteConsumer(ConsumerCursor consumer) {
+    deletedConsumers.add(consumer);
+  }
+
   /** An explicit consumer's deliveries changed what must be stored: its floor or its acks. */
   void settled(ConsumerCursor consumer) {
     settling.add(consumer);
@@ -211,7 +288,8 @@ final class Batch {
       } else {
         long historyUntil = Math.min(until, topic.windowStart());
         List<Message> older =
-            history.read(topic.id(), offset, (int) (historyUntil - offset), committedEnd);
+            history.read(
+                topic.id(), offset, (int) (historyUntil - offset), topic.start(), committedEnd);
         result.addAll(older);
         offset += older.size();
       }
@@ -224,24 +302,34 @@ final class Batch {
     return result;
   }
 
-  /** The first committed offset of a message appended at or after {@code time}; the end if none. */
+  /**
+   * The first retained committed offset of a message appended at or after {@code time}; the end if
+   * none.
+   */
   long firstAtOrAfter(TopicLog topic, long time) {
     long inWindow = topic.firstInWindowAtOrAfter(time);
-    return inWindow >= 0 ? inWindow : history.firstAtOrAfter(topic.id(), topic.windowStart(), time);
+    return inWindow >= 0
+        ? inWindow
+        : history.firstAtOrAfter(topic.id(), topic.start(), topic.windowStart(), time);
   }
 
-  /** The topics this batch appends to or gives messages back on: waiting consumes retry there. */
+  /**
+   * The topics this batch appends to, gives messages back on, or deletes (or deletes a consumer
+   * of): waiting consumes retry there.
+   */
   List<TopicName> changedTopics() {
     List<TopicName> topics = new ArrayList<>(appended.size() + released.size());
     appended.keySet().forEach(topic -> topics.add(topic.name()));
     released.forEach(topic -> topics.add(topic.name()));
+    deletedTopics.forEach(topic -> topics.add(topic.name()));
+    deletedConsumers.forEach(consumer -> topics.add(consumer.topic().name()));
     return topics;
   }
 
   Changes changes() {
     List<TopicRecord> topics = new ArrayList<>(newTopics.size());
     for (TopicLog topic : newTopics.values()) {
-      topics.add(new TopicRecord(topic.id(), topic.name(), 0, 0));
+      topics.add(new TopicRecord(topic.id(), topic.name(), topic.retention()));
     }
     List<ProducerRecord> producers = new ArrayList<>(newProducers.size());
     newProducers.forEach((id, topic) -> producers.add(new ProducerRecord(id, topic.id())));
@@ -251,6 +339,12 @@ final class Batch {
     }
     List<ConsumerRecord> offsets = new ArrayList<>(moves.size());
     moves.forEach((consumer, offset) -> offsets.add(record(consumer, offset)));
+    skips.forEach(
+        (consumer, skipped) -> {
+          if (!moves.containsKey(consumer)) {
+            offsets.add(record(consumer, consumer.offset()));
+          }
+        });
     List<AckRecord> acks = new ArrayList<>(settling.size());
     for (ConsumerCursor consumer : settling) {
       AckChanges changed = consumer.deliveries().drainChanges();
@@ -259,11 +353,34 @@ final class Batch {
             new AckRecord(consumer.id(), changed.floor(), changed.resetAcks(), changed.newAcks()));
       }
     }
-    return new Changes(topics, producers, consumers, messages, offsets, acks);
+    return new Changes(topics, producers, consumers, messages, offsets, acks, lifecycle());
   }
 
-  private static ConsumerRecord record(ConsumerCursor consumer, long offset) {
-    return new ConsumerRecord(consumer.id(), consumer.topic().id(), offset, consumer.settings());
+  private Lifecycle lifecycle() {
+    if (retentions.isEmpty()
+        && starts.isEmpty()
+        && deletedTopics.isEmpty()
+        && deletedConsumers.isEmpty()) {
+      return Lifecycle.NONE;
+    }
+    List<TopicRecord> retention = new ArrayList<>(retentions.size());
+    retentions.forEach(
+        (topic, own) -> retention.add(new TopicRecord(topic.id(), topic.name(), own)));
+    List<StartRecord> moved = new ArrayList<>(starts.size());
+    starts.forEach(
+        (topic, retained) ->
+            moved.add(new StartRecord(topic.id(), retained.start(), retained.position())));
+    List<DeletedTopic> topics = new ArrayList<>(deletedTopics.size());
+    deletedTopics.forEach(topic -> topics.add(new DeletedTopic(topic.id(), end(topic))));
+    List<ConsumerId> consumers = new ArrayList<>();
+    deletedConsumers.forEach(consumer -> consumers.add(consumer.id()));
+    boolean deletes = !topics.isEmpty() || !consumers.isEmpty();
+    return new Lifecycle(retention, moved, topics, consumers, deletes ? state.lastIds() : null);
+  }
+
+  private ConsumerRecord record(ConsumerCursor consumer, long offset) {
+    return new ConsumerRecord(
+        consumer.id(), consumer.topic().id(), offset, consumer.settings(), skipped(consumer));
   }
 
   /** Makes the committed batch visible: called only after the store committed it. */
@@ -271,10 +388,24 @@ final class Batch {
     newTopics.values().forEach(state::add);
     newProducers.forEach(state::addProducer);
     newConsumers.forEach(state::add);
-    appended.forEach(TopicLog::append);
+    appended.forEach((topic, messages) -> topic.append(messages, appendedBytes.get(topic)));
     newIds.forEach(
         (topic, ids) ->
             ids.values().forEach(r -> topic.dedup().add(r.id(), r.offset(), r.appendedAt())));
     moves.forEach(ConsumerCursor::moveTo);
+    skips.forEach(ConsumerCursor::skipped);
+    retentions.forEach(TopicLog::retention);
+    starts.forEach(
+        (topic, retained) -> {
+          topic.retainFrom(retained.start(), retained.position(), retained.time());
+          topic.dedup().dropBelow(retained.start());
+          history.dropBelow(topic.id(), retained.start());
+        });
+    deletedConsumers.forEach(state::remove);
+    deletedTopics.forEach(
+        topic -> {
+          state.remove(topic);
+          history.drop(topic.id());
+        });
   }
 }

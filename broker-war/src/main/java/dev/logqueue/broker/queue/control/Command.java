@@ -6,6 +6,7 @@ import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,11 @@ abstract sealed class Command<T>
         Command.Consume,
         Command.Ack,
         Command.Seek,
-        Command.Sweep {
+        Command.Sweep,
+        Command.SetRetention,
+        Command.Retain,
+        Command.DeleteTopic,
+        Command.DeleteConsumer {
 
   private static final int QUEUED = 0;
   private static final int TAKEN = 1;
@@ -50,6 +55,14 @@ abstract sealed class Command<T>
   /** How many messages the command writes or reads: what it weighs in a batch. */
   int weight() {
     return 1;
+  }
+
+  /**
+   * Whether the command is committed in a batch of its own: a deletion, which no other command of
+   * its batch may see half done (nor write rows of what it deletes, before or after it).
+   */
+  boolean isExclusive() {
+    return false;
   }
 
   /**
@@ -141,12 +154,17 @@ abstract sealed class Command<T>
     }
   }
 
+  /**
+   * Creates a topic with its own retention ({@link Retention#DEFAULT} fields follow the broker).
+   */
   static final class CreateTopic extends Command<Void> {
     private final TopicName name;
+    private final Retention retention;
 
-    CreateTopic(TopicName name, long deadline) {
+    CreateTopic(TopicName name, Retention retention, long deadline) {
       super(deadline);
       this.name = name;
+      this.retention = retention;
     }
 
     @Override
@@ -154,7 +172,7 @@ abstract sealed class Command<T>
       if (batch.findTopic(name).isPresent()) {
         throw LogQueueException.topicExists(name);
       }
-      batch.createTopic(name);
+      batch.createTopic(name, retention);
       return null;
     }
   }
@@ -208,7 +226,7 @@ abstract sealed class Command<T>
           return new Registered(existing.id(), true, settings, existing.offset());
         }
       }
-      long offset = start.resolve(batch.end(topic));
+      long offset = start.resolve(topic.start(), batch.end(topic));
       ConsumerCursor consumer = batch.registerConsumer(topic, settings, offset);
       return new Registered(consumer.id(), false, settings, offset);
     }
@@ -353,7 +371,7 @@ abstract sealed class Command<T>
       for (int i = 0; i < messages.size(); i++) {
         records.add(new Taken.Record(from + i, messages.get(i), 1));
       }
-      return new Taken(records, false, 0);
+      return new Taken(records, false, 0, tellSkipped(batch, cursor, records));
     }
 
     private Taken leased(Batch batch, ConsumerCursor cursor) {
@@ -361,13 +379,29 @@ abstract sealed class Command<T>
         Settling.apply(batch, cursor, settle);
         settle = AckRequest.NONE; // applied once, even if the consume waits and applies again
       }
-      return Leasing.lease(batch, cursor, max, maxPending);
+      Taken taken = Leasing.lease(batch, cursor, max, maxPending);
+      long skipped = tellSkipped(batch, cursor, taken.records());
+      return skipped == 0 ? taken : new Taken(taken.records(), true, taken.leaseUntil(), skipped);
+    }
+
+    /**
+     * What retention skipped of this consumer, told with the first messages it is given after (and
+     * then forgotten, in the same commit): an empty answer tells nothing, so nothing is told twice
+     * nor lost.
+     */
+    private static long tellSkipped(Batch batch, ConsumerCursor cursor, List<Taken.Record> given) {
+      long skipped = batch.skipped(cursor);
+      if (skipped == 0 || given.isEmpty()) {
+        return 0;
+      }
+      batch.skipped(cursor, 0);
+      return skipped;
     }
 
     /** Ends a wait that no message ended: answers empty. */
     void expire() {
       if (withdraw()) {
-        future().complete(new Taken(List.of(), explicit, 0));
+        future().complete(new Taken(List.of(), explicit, 0, 0));
       }
     }
   }
@@ -426,7 +460,7 @@ abstract sealed class Command<T>
       long end = log.end();
       long position =
           offset.isPresent()
-              ? Math.max(0, Math.min(offset.getAsLong(), end))
+              ? Math.max(log.start(), Math.min(offset.getAsLong(), end))
               : batch.firstAtOrAfter(log, timestamp.getAsLong());
       if (cursor.isExplicit()) {
         cursor.deliveries().seek(position);
@@ -457,6 +491,106 @@ abstract sealed class Command<T>
           Leasing.deadLetterDue(batch, consumer);
         }
       }
+      return null;
+    }
+  }
+
+  /** Changes a topic's own retention; the outcome is the topic. */
+  static final class SetRetention extends Command<TopicLog> {
+    private final TopicName name;
+    private final Retention change;
+
+    /**
+     * {@code change}: {@link Retention#UNCHANGED} fields stay, {@link Retention#DEFAULT} ones
+     * follow the broker.
+     */
+    SetRetention(TopicName name, Retention change, long deadline) {
+      super(deadline);
+      this.name = name;
+      this.change = change;
+    }
+
+    @Override
+    TopicLog apply(Batch batch) {
+      TopicLog topic = batch.state().topic(name);
+      batch.retention(topic, topic.retention().changedBy(change));
+      return topic;
+    }
+  }
+
+  /**
+   * Moves a topic's first retained offset up, to where its retention found it: the messages below
+   * are then deleted in the background. Submitted by {@link RetentionKeeper}; nothing if the topic
+   * is gone or is there already.
+   */
+  static final class Retain extends Command<Void> {
+    private final TopicLog topic;
+    private final long start;
+    private final long position;
+    private final long time;
+
+    Retain(TopicLog topic, long start, long position, long time, long deadline) {
+      super(deadline);
+      this.topic = topic;
+      this.start = start;
+      this.position = position;
+      this.time = time;
+    }
+
+    @Override
+    boolean isExclusive() {
+      return true;
+    }
+
+    @Override
+    Void apply(Batch batch) {
+      if (!topic.isDeleted() && start > topic.start() && start <= topic.end()) {
+        batch.retainFrom(topic, start, position, time);
+      }
+      return null;
+    }
+  }
+
+  /** Deletes a topic, its producers, its consumers and its messages. */
+  static final class DeleteTopic extends Command<Void> {
+    private final TopicName name;
+
+    DeleteTopic(TopicName name, long deadline) {
+      super(deadline);
+      this.name = name;
+    }
+
+    @Override
+    boolean isExclusive() {
+      return true;
+    }
+
+    @Override
+    Void apply(Batch batch) {
+      batch.deleteTopic(batch.state().topic(name));
+      return null;
+    }
+  }
+
+  /** Deletes a consumer of a topic. */
+  static final class DeleteConsumer extends Command<Void> {
+    private final TopicName topic;
+    private final ConsumerId consumer;
+
+    DeleteConsumer(TopicName topic, ConsumerId consumer, long deadline) {
+      super(deadline);
+      this.topic = topic;
+      this.consumer = consumer;
+    }
+
+    @Override
+    boolean isExclusive() {
+      return true;
+    }
+
+    @Override
+    Void apply(Batch batch) {
+      batch.deleteConsumer(batch.state().consumer(topic, consumer));
       return null;
     }
   }

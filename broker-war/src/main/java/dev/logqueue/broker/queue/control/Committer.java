@@ -36,6 +36,7 @@ final class Committer implements Runnable {
 
   private final BlockingQueue<Command<?>> queue = new LinkedBlockingQueue<>();
   private final List<Command<?>> woken = new ArrayList<>();
+  private Command<?> held; // an exclusive command taken, to be committed alone next
   private final WaitingConsumes waiting;
   private final Recovery recovery;
   private final QueueSettings settings;
@@ -109,6 +110,12 @@ final class Committer implements Runnable {
         recover();
       }
       while (running) {
+        if (held != null) {
+          Command<?> alone = held;
+          held = null;
+          commit(List.of(alone));
+          continue;
+        }
         Command<?> first = woken.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : null;
         if (first != null || !woken.isEmpty()) {
           commit(collect(first));
@@ -138,6 +145,14 @@ final class Committer implements Runnable {
       if (next.isExpired(now)) {
         next.fail(LogQueueException.unavailable("The broker is overloaded; try again"));
         continue;
+      }
+      if (next.isExclusive()) {
+        if (batch.isEmpty()) {
+          batch.add(next);
+        } else {
+          held = next; // alone, right after this batch: nothing behind it goes before it
+        }
+        break;
       }
       batch.add(next);
       weight += next.weight();
@@ -230,6 +245,10 @@ final class Committer implements Runnable {
   }
 
   private void failQueued(LogQueueException refusal) {
+    if (held != null) {
+      held.fail(refusal);
+      held = null;
+    }
     for (Command<?> command = queue.poll(); command != null; command = queue.poll()) {
       if (command.take()) {
         command.fail(refusal);

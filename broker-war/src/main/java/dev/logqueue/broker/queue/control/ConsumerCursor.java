@@ -15,23 +15,29 @@ final class ConsumerCursor {
   private final ConsumerSettings settings;
   private final Deliveries deliveries;
   private volatile long offset;
+  private volatile long skipped;
 
   /** An auto consumer at {@code offset}. */
   ConsumerCursor(ConsumerId id, TopicLog topic, ConsumerSettings settings, long offset) {
-    this(id, topic, settings, offset, null);
+    this(id, topic, settings, offset, null, 0);
   }
 
+  /**
+   * @param skipped messages retention deleted before the consumer read them, not told yet
+   */
   ConsumerCursor(
       ConsumerId id,
       TopicLog topic,
       ConsumerSettings settings,
       long offset,
-      Deliveries deliveries) {
+      Deliveries deliveries,
+      long skipped) {
     this.id = id;
     this.topic = topic;
     this.settings = settings;
     this.offset = offset;
     this.deliveries = deliveries;
+    this.skipped = skipped;
     if (settings.explicit() != (deliveries != null)) {
       throw new IllegalArgumentException("An explicit consumer has deliveries, an auto one none");
     }
@@ -72,6 +78,24 @@ final class ConsumerCursor {
   /** Publishes a committed move of an auto consumer; only the committer calls it. */
   void moveTo(long committed) {
     offset = committed;
+  }
+
+  /**
+   * How many messages retention deleted before this consumer read them (settled them, if explicit),
+   * that no consume has told it yet.
+   */
+  long skipped() {
+    return skipped;
+  }
+
+  /** Publishes a committed count of skipped messages; only the committer calls it. */
+  void skipped(long committed) {
+    skipped = committed;
+  }
+
+  /** How many messages it holds given and not settled (explicit); 0 for an auto consumer. */
+  int leased() {
+    return deliveries == null ? 0 : deliveries.leased();
   }
 
   /**

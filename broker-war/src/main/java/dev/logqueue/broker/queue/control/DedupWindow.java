@@ -40,6 +40,14 @@ final class DedupWindow {
     evict(appendedAt);
   }
 
+  /** Forgets the ids of messages below {@code start}: retention deleted them. */
+  void dropBelow(long start) {
+    while (!order.isEmpty() && order.peekFirst().offset() < start) {
+      Entry gone = order.removeFirst();
+      offsets.remove(gone.id(), gone.offset());
+    }
+  }
+
   private void evict(long now) {
     long oldest = now - windowMillis;
     while (!order.isEmpty() && (order.peekFirst().appendedAt() < oldest || order.size() > maxIds)) {

@@ -51,6 +51,7 @@ final class Deliveries {
   private final ConsumerId id;
   private volatile long floor;
   private volatile int ackedAbove;
+  private volatile int leased; // the committer's alone to change
   private long next;
   private long givenBefore;
   private final TreeSet<Long> acked = new TreeSet<>();
@@ -93,6 +94,11 @@ final class Deliveries {
     return Math.max(0, end - read - ackedAbove);
   }
 
+  /** How many messages are leased now (given, not settled, their lease not found ended yet). */
+  int leased() {
+    return leased;
+  }
+
   /** When the next lease or release delay ends (milliseconds since 1970), or MAX_VALUE. */
   long nextExpiry() {
     return expiries.isEmpty() ? Long.MAX_VALUE : expiries.first().until();
@@ -108,6 +114,7 @@ final class Deliveries {
     while (!expiries.isEmpty() && expiries.first().until() <= now) {
       Expiry expiry = expiries.pollFirst();
       Pending entry = pending.get(expiry.offset());
+      unhold(entry);
       if (maxDeliveries > 0 && entry.deliveries >= maxDeliveries) {
         if (dead.isEmpty()) {
           dead = new ArrayList<>();
@@ -116,7 +123,6 @@ final class Deliveries {
         settle(expiry.offset());
         dead.add(new Settled(expiry.offset(), entry.deliveries));
       } else {
-        entry.leased = false;
         ready.add(expiry.offset());
       }
     }
@@ -152,6 +158,9 @@ final class Deliveries {
   }
 
   private void hold(long offset, Pending entry, long until) {
+    if (!entry.leased) {
+      leased++;
+    }
     entry.leased = true;
     entry.until = until;
     expiries.add(new Expiry(until, offset));
@@ -204,6 +213,7 @@ final class Deliveries {
     }
     Pending entry = pending.remove(offset);
     if (entry != null) {
+      unhold(entry);
       expiries.remove(new Expiry(entry.until, offset));
       ready.remove(offset);
     }
@@ -216,22 +226,58 @@ final class Deliveries {
     if (limit <= floor) {
       return;
     }
-    Map<Long, Pending> below = pending.headMap(limit);
-    below.forEach((offset, entry) -> expiries.remove(new Expiry(entry.until, offset)));
-    below.clear();
-    ready.headSet(limit).clear();
-    acked.headSet(limit).clear();
+    dropBelow(limit);
     floor = limit;
     floorMoved = true;
     next = Math.max(next, limit);
     advanceFloor();
   }
 
+  /**
+   * Retention deleted the messages below {@code start}: what of them this consumer has not settled
+   * is skipped (leased ones included, they cannot be given again), and the floor moves up to it.
+   *
+   * @return how many messages were skipped
+   */
+  long skipTo(long start) {
+    if (start <= floor) {
+      return 0;
+    }
+    long settledInRange = acked.headSet(start).size();
+    long skipped = start - floor - settledInRange;
+    dropBelow(start);
+    floor = start;
+    floorMoved = true;
+    next = Math.max(next, start);
+    givenBefore = Math.max(givenBefore, start);
+    advanceFloor();
+    return skipped;
+  }
+
+  private void dropBelow(long limit) {
+    Map<Long, Pending> below = pending.headMap(limit);
+    below.forEach(
+        (offset, entry) -> {
+          unhold(entry);
+          expiries.remove(new Expiry(entry.until, offset));
+        });
+    below.clear();
+    ready.headSet(limit).clear();
+    acked.headSet(limit).clear();
+  }
+
+  private void unhold(Pending entry) {
+    if (entry.leased) {
+      entry.leased = false;
+      leased--;
+    }
+  }
+
   /** Gives a leased message back, to be given again once {@code readyAt} comes. */
   void release(long offset, long readyAt) {
     Pending entry = pending.get(offset);
     expiries.remove(new Expiry(entry.until, offset));
-    entry.leased = false;
+    unhold(entry);
     entry.until = readyAt;
     expiries.add(new Expiry(readyAt, offset));
   }
@@ -246,6 +292,7 @@ final class Deliveries {
   /** Settles a leased message without processing it; returns how often it was given. */
   Settled reject(long offset) {
     Pending entry = pending.remove(offset);
+    unhold(entry);
     expiries.remove(new Expiry(entry.until, offset));
     settle(offset);
     return new Settled(offset, entry.deliveries);
@@ -258,6 +305,7 @@ final class Deliveries {
     expiries.clear();
     ready.clear();
     newAcks.clear();
+    leased = 0;
     floor = position;
     next = position;
     givenBefore = position;

@@ -50,6 +50,6 @@ final class Leasing {
       }
       from = to;
     }
-    return new Taken(records, true, until);
+    return new Taken(records, true, until, 0);
   }
 }

@@ -4,15 +4,19 @@ import dev.logqueue.broker.queue.control.Command.Ack;
 import dev.logqueue.broker.queue.control.Command.Append;
 import dev.logqueue.broker.queue.control.Command.Consume;
 import dev.logqueue.broker.queue.control.Command.CreateTopic;
+import dev.logqueue.broker.queue.control.Command.DeleteConsumer;
+import dev.logqueue.broker.queue.control.Command.DeleteTopic;
 import dev.logqueue.broker.queue.control.Command.RegisterConsumer;
 import dev.logqueue.broker.queue.control.Command.RegisterProducer;
 import dev.logqueue.broker.queue.control.Command.Seek;
+import dev.logqueue.broker.queue.control.Command.SetRetention;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,13 +47,57 @@ public class LogQueueService {
     this.engine = engine;
   }
 
+  /** Creates a topic that follows the broker's default retention. */
   public CompletableFuture<Void> createTopic(TopicName name) {
-    return committer().submit(new CreateTopic(name, deadline()));
+    return createTopic(name, Retention.DEFAULTS);
+  }
+
+  /**
+   * Creates a topic with its own retention: {@link Retention#DEFAULT} fields follow the broker's.
+   */
+  public CompletableFuture<Void> createTopic(TopicName name, Retention retention) {
+    return committer().submit(new CreateTopic(name, retention, deadline()));
   }
 
   /** Topic names in creation order. */
   public List<TopicName> topics() {
     return committer().state().topicNames();
+  }
+
+  /** A topic's range, retention, producers and consumers, from memory. */
+  public TopicDetails topic(TopicName name) {
+    QueueState state = committer().state();
+    return TopicDetails.of(state, state.topic(name));
+  }
+
+  /**
+   * Changes a topic's own retention ({@link Retention#UNCHANGED} fields stay as they are, {@link
+   * Retention#DEFAULT} ones follow the broker's), committed before the answer: the topic then.
+   */
+  public CompletableFuture<TopicDetails> setRetention(TopicName name, Retention change) {
+    Committer current = committer();
+    current.state().topic(name);
+    return current
+        .submit(new SetRetention(name, change, deadline()))
+        .thenApply(topic -> TopicDetails.of(current.state(), topic));
+  }
+
+  /**
+   * Deletes a topic, its producers and its consumers, committed before the answer; its messages are
+   * unreachable from then on, and their rows are deleted in the background. Ids are never issued
+   * again; the name may be.
+   */
+  public CompletableFuture<Void> deleteTopic(TopicName name) {
+    Committer current = committer();
+    current.state().topic(name);
+    return current.submit(new DeleteTopic(name, deadline()));
+  }
+
+  /** Deletes a consumer of a topic, committed before the answer; its id is never issued again. */
+  public CompletableFuture<Void> deleteConsumer(TopicName topic, ConsumerId consumer) {
+    Committer current = committer();
+    current.state().consumer(topic, consumer);
+    return current.submit(new DeleteConsumer(topic, consumer, deadline()));
   }
 
   /** Registers a producer for a topic, creating the topic if it does not exist. */
@@ -147,7 +195,7 @@ public class LogQueueService {
         throw LogQueueException.notExplicit(consumer);
       }
       if (cursor.lag() == 0 && wait.isZero()) {
-        return CompletableFuture.completedFuture(new Taken(List.of(), false, 0));
+        return CompletableFuture.completedFuture(new Taken(List.of(), false, 0, 0));
       }
       TopicLog log = cursor.topic();
       long offset = cursor.offset();
@@ -200,7 +248,7 @@ public class LogQueueService {
   /** Reads history on the request's thread, so that the committer finds it cached. */
   private void prefetch(TopicLog log, long offset) {
     try {
-      engine.history().prefetch(log.id(), offset, log.end());
+      engine.history().prefetch(log.id(), offset, log.start(), log.end());
     } catch (StoreException e) {
       // the committer reads it itself, and refuses the request if the store does not answer
       LOG.log(Level.DEBUG, "History prefetch failed", e);

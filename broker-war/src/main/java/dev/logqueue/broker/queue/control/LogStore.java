@@ -5,6 +5,7 @@ import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.List;
@@ -37,10 +38,33 @@ public interface LogStore {
   List<Message> read(TopicId topic, long fromOffset, int max);
 
   /**
-   * The first offset below {@code end} of a message appended at or after {@code time} (milliseconds
-   * since 1970), {@code end} if none.
+   * The first offset in {@code [from, end)} of a message appended at or after {@code time}
+   * (milliseconds since 1970), {@code end} if none; the rows of that range are committed.
    */
-  long firstAtOrAfter(TopicId topic, long end, long time);
+  long firstAtOrAfter(TopicId topic, long from, long end, long time);
+
+  /**
+   * The first offset in {@code [from, end)} of a message with at least {@code position} bytes of
+   * its topic before it, {@code end} if none; the rows of that range are committed.
+   */
+  long firstFromPosition(TopicId topic, long from, long end, long position);
+
+  /** Where a committed message is: when it was appended, and the bytes of its topic before it. */
+  Mark mark(TopicId topic, long offset);
+
+  /**
+   * Deletes the messages of a topic in {@code [from, until)}, in a transaction of its own, apart
+   * from the commits; returns how many rows it deleted.
+   */
+  int deleteMessages(TopicId topic, long from, long until);
+
+  /**
+   * The lowest offset of a topic still stored, or {@code end} if none is: where deletion resumes.
+   */
+  long lowestOffset(TopicId topic, long end);
+
+  /** Forgets a deleted topic once its messages are gone (see {@link Snapshot#deletedTopics}). */
+  void forgetDeletedTopic(TopicId topic);
 
   /** Whether the database answers now. */
   boolean isReachable();
@@ -50,17 +74,45 @@ public interface LogStore {
    * consumer above its floor (those without any omitted).
    */
   record Snapshot(
-      List<TopicRecord> topics,
+      List<StoredTopic> topics,
       List<ProducerRecord> producers,
       List<ConsumerRecord> consumers,
       Map<TopicId, List<RecentId>> recentIds,
-      Map<ConsumerId, List<Long>> acks) {}
+      Map<ConsumerId, List<Long>> acks,
+      LastIds lastIds,
+      List<DeletedTopic> deletedTopics) {}
+
+  /** A topic, as created: its id, name and its own retention ({@link Retention#DEFAULT} fields). */
+  record TopicRecord(TopicId id, TopicName name, Retention retention) {}
 
   /**
-   * A topic, its end offset (the offset its next message gets) and when its last message was
-   * appended (0 if never).
+   * A topic as stored: the first retained offset, {@code start}, with the bytes of the topic before
+   * it ({@code startPosition}) and when its message was appended ({@code startTime}, 0 if {@code
+   * start == end}); the end offset (the offset its next message gets), the bytes before it, and
+   * when its last message was appended (0 if never).
    */
-  record TopicRecord(TopicId id, TopicName name, long end, long lastAppendedAt) {}
+  record StoredTopic(
+      TopicRecord topic,
+      long start,
+      long startPosition,
+      long startTime,
+      long end,
+      long endPosition,
+      long lastAppendedAt) {}
+
+  /** A deleted topic whose messages may still be stored, below {@code end}. */
+  record DeletedTopic(TopicId id, long end) {}
+
+  /**
+   * The highest ids issued, as far as deletions could hide them: ids are restored as the greater of
+   * these and the highest id stored, so that a deleted one is never issued again.
+   */
+  record LastIds(long topic, long producer, long consumer) {
+    static final LastIds NONE = new LastIds(0, 0, 0);
+  }
+
+  /** A committed message's time and position: the bytes of its topic before it. */
+  record Mark(long appendedAt, long position) {}
 
   /** A message id appended within the dedup window: where, and when. */
   record RecentId(MessageId id, long offset, long appendedAt) {}
@@ -69,9 +121,11 @@ public interface LogStore {
 
   /**
    * A consumer, its settings and its committed position: the offset of the next message it will be
-   * given (auto), or its floor, below which everything is settled (explicit).
+   * given (auto), or its floor, below which everything is settled (explicit); and how many messages
+   * retention deleted before it read them that its consumes have not told yet.
    */
-  record ConsumerRecord(ConsumerId id, TopicId topic, long offset, ConsumerSettings settings) {}
+  record ConsumerRecord(
+      ConsumerId id, TopicId topic, long offset, ConsumerSettings settings, long skipped) {}
 
   /**
    * An explicit consumer's settled messages: its new floor, whether every acknowledgement stored
@@ -81,14 +135,24 @@ public interface LogStore {
 
   /**
    * A message to store: where, by whom ({@link ProducerId#BROKER} for a dead-lettered copy), the
-   * message, and the producer's id for it, if it gave one ({@code null} if not).
+   * message, the producer's id for it, if it gave one ({@code null} if not), and its position: the
+   * bytes of UTF-8 of its topic's messages before it.
    */
   record MessageRecord(
-      TopicId topic, long offset, ProducerId producer, Message message, MessageId messageId) {}
+      TopicId topic,
+      long offset,
+      ProducerId producer,
+      Message message,
+      MessageId messageId,
+      long position) {}
+
+  /** A topic's new first retained offset, and the bytes of the topic before it. */
+  record StartRecord(TopicId topic, long start, long position) {}
 
   /**
    * One transaction's worth: rows to insert (topics, producers, consumers, messages), consumer
-   * offsets to move, and explicit consumers' acknowledgements.
+   * offsets to move, explicit consumers' acknowledgements, and the changes of the topics' lifecycle
+   * ({@link Lifecycle}).
    */
   record Changes(
       List<TopicRecord> topics,
@@ -96,7 +160,8 @@ public interface LogStore {
       List<ConsumerRecord> consumers,
       List<MessageRecord> messages,
       List<ConsumerRecord> offsets,
-      List<AckRecord> acks) {
+      List<AckRecord> acks,
+      Lifecycle lifecycle) {
 
     public boolean isEmpty() {
       return topics.isEmpty()
@@ -104,7 +169,32 @@ public interface LogStore {
           && consumers.isEmpty()
           && messages.isEmpty()
           && offsets.isEmpty()
-          && acks.isEmpty();
+          && acks.isEmpty()
+          && lifecycle.isEmpty();
+    }
+  }
+
+  /**
+   * Topics' own retention changed, first retained offsets moved, topics and consumers deleted
+   * (their rows go, with their producers, consumers and acknowledgements; a deleted topic's
+   * messages are deleted later, by {@link #deleteMessages}), and the ids issued so far, when a
+   * deletion may hide the highest of them.
+   */
+  record Lifecycle(
+      List<TopicRecord> retention,
+      List<StartRecord> starts,
+      List<DeletedTopic> deletedTopics,
+      List<ConsumerId> deletedConsumers,
+      LastIds lastIds) {
+
+    static final Lifecycle NONE = new Lifecycle(List.of(), List.of(), List.of(), List.of(), null);
+
+    public boolean isEmpty() {
+      return retention.isEmpty()
+          && starts.isEmpty()
+          && deletedTopics.isEmpty()
+          && deletedConsumers.isEmpty()
+          && lastIds == null;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.entity.Retention;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -31,7 +32,12 @@ public class QueueConfiguration {
         get("logqueue.produce.max-bytes", Long.class, d.produceMaxBytes()),
         millis("logqueue.dedup.window-ms", d.dedupWindow()),
         get("logqueue.dedup.max-ids", Integer.class, d.dedupMaxIds()),
-        get("logqueue.consumer.max-leases", Integer.class, d.maxLeases()));
+        get("logqueue.consumer.max-leases", Integer.class, d.maxLeases()),
+        new Retention(
+            get("logqueue.retention.ms", Long.class, d.retention().millis()),
+            get("logqueue.retention.bytes", Long.class, d.retention().bytes())),
+        millis("logqueue.retention.check-ms", d.retentionCheck()),
+        get("logqueue.retention.delete-batch", Integer.class, d.deleteBatch()));
   }
 
   private <T> T get(String name, Class<T> type, T fallback) {

@@ -31,6 +31,8 @@ public class QueueEngine {
 
   private volatile Committer committer;
   private volatile Thread committerThread;
+  private RetentionKeeper retention;
+  private Thread retentionThread;
   private volatile HistoryCache history;
   private ScheduledThreadPoolExecutor timers;
   private final List<ExecutorService> owned = new ArrayList<>();
@@ -88,6 +90,11 @@ public class QueueEngine {
     Committer started = committer;
     timers.scheduleWithFixedDelay(
         () -> sweep(started), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    retention = new RetentionKeeper(store, settings, () -> started);
+    retentionThread = factory.newThread(retention);
+    retentionThread.setName("logqueue-retention");
+    retentionThread.setDaemon(true);
+    retentionThread.start();
     return restored;
   }
 
@@ -112,7 +119,9 @@ public class QueueEngine {
       return;
     }
     committer.stop();
+    retention.stop(); // not an interrupt: H2 closes its file when a thread inside it is interrupted
     try {
+      retentionThread.join(10_000);
       committerThread.join(10_000);
       for (ExecutorService own : owned) {
         own.shutdown();

@@ -1,5 +1,6 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.entity.Retention;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -20,6 +21,9 @@ import java.util.function.Consumer;
  * @param dedupWindow how long a topic remembers the message ids it appended (zero: not at all)
  * @param dedupMaxIds how many message ids a topic remembers at most, the most recent
  * @param maxLeases how many messages an explicit consumer holds given and not settled at most
+ * @param retention the retention of topics that do not set their own (0: without limit)
+ * @param retentionCheck how often retention looks for messages to delete
+ * @param deleteBatch how many messages one deletion transaction removes at most
  */
 public record QueueSettings(
     long maxMessageBytes,
@@ -33,7 +37,10 @@ public record QueueSettings(
     long produceMaxBytes,
     Duration dedupWindow,
     int dedupMaxIds,
-    int maxLeases) {
+    int maxLeases,
+    Retention retention,
+    Duration retentionCheck,
+    int deleteBatch) {
 
   public static final long MIB = 1024L * 1024L;
 
@@ -93,6 +100,16 @@ public record QueueSettings(
     return with(s -> s.maxLeases = leases);
   }
 
+  /** These settings with another default retention and its pace. */
+  public QueueSettings withRetention(Retention defaults, Duration check, int deleteBatch) {
+    return with(
+        s -> {
+          s.retention = defaults;
+          s.retentionCheck = check;
+          s.deleteBatch = deleteBatch;
+        });
+  }
+
   /** These settings with what {@code change} sets on a copy of them. */
   private QueueSettings with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -114,6 +131,9 @@ public record QueueSettings(
     Duration dedupWindow;
     int dedupMaxIds;
     int maxLeases;
+    Retention retention;
+    Duration retentionCheck;
+    int deleteBatch;
 
     Copy(QueueSettings from) {
       maxMessageBytes = from.maxMessageBytes;
@@ -128,6 +148,9 @@ public record QueueSettings(
       dedupWindow = from.dedupWindow;
       dedupMaxIds = from.dedupMaxIds;
       maxLeases = from.maxLeases;
+      retention = from.retention;
+      retentionCheck = from.retentionCheck;
+      deleteBatch = from.deleteBatch;
     }
 
     QueueSettings settings() {
@@ -143,7 +166,10 @@ public record QueueSettings(
           produceMaxBytes,
           dedupWindow,
           dedupMaxIds,
-          maxLeases);
+          maxLeases,
+          retention,
+          retentionCheck,
+          deleteBatch);
     }
   }
 
@@ -160,7 +186,10 @@ public record QueueSettings(
         4 * MIB,
         Duration.ofMinutes(2),
         500_000,
-        10_000);
+        10_000,
+        Retention.NONE,
+        Duration.ofSeconds(1),
+        5_000);
   }
 
   /** Consume answers at most this many messages at once (the contract's bound on max). */
@@ -182,7 +211,12 @@ public record QueueSettings(
         || produceMaxBytes < maxMessageBytes
         || dedupWindow.isNegative()
         || dedupMaxIds < 0
-        || maxLeases < 1) {
+        || maxLeases < 1
+        || retention.millis() < 0
+        || retention.bytes() < 0
+        || retentionCheck.isNegative()
+        || retentionCheck.isZero()
+        || deleteBatch < 1) {
       throw new IllegalArgumentException("Invalid queue settings: " + this);
     }
   }

@@ -1,25 +1,34 @@
 package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.control.LogStore.ConsumerRecord;
+import dev.logqueue.broker.queue.control.LogStore.DeletedTopic;
+import dev.logqueue.broker.queue.control.LogStore.LastIds;
 import dev.logqueue.broker.queue.control.LogStore.ProducerRecord;
 import dev.logqueue.broker.queue.control.LogStore.RecentId;
 import dev.logqueue.broker.queue.control.LogStore.Snapshot;
+import dev.logqueue.broker.queue.control.LogStore.StoredTopic;
+import dev.logqueue.broker.queue.control.TopicLog.Range;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What the queue knows that is committed: topics, producers, consumers and their offsets.
  *
- * <p>Any thread reads it; only the committer adds to it, after a commit. The id counters belong to
+ * <p>Any thread reads it; only the committer changes it, after a commit. The id counters belong to
  * the committer alone.
  */
 final class QueueState {
@@ -30,6 +39,9 @@ final class QueueState {
   private final Map<ProducerId, TopicLog> producers = new ConcurrentHashMap<>();
   private final Map<ConsumerId, ConsumerCursor> consumers = new ConcurrentHashMap<>();
   private final Map<ConsumerName, ConsumerCursor> named = new ConcurrentHashMap<>();
+  private final Map<TopicLog, Set<ProducerId>> producersOf = new ConcurrentHashMap<>();
+  private final Map<TopicLog, Set<ConsumerCursor>> consumersOf = new ConcurrentHashMap<>();
+  private final Queue<DeletedTopic> deletions = new ConcurrentLinkedQueue<>();
 
   /** A durable consumer's key: its name is unique within its topic. */
   record ConsumerName(TopicId topic, String name) {}
@@ -45,18 +57,24 @@ final class QueueState {
   /** Rebuilds the state from the log of record. */
   static QueueState restore(Snapshot snapshot, QueueSettings settings) {
     QueueState state = new QueueState(settings);
+    LastIds last = snapshot.lastIds();
+    state.lastTopicId = last.topic();
+    state.lastProducerId = last.producer();
+    state.lastConsumerId = last.consumer();
+    state.deletions.addAll(snapshot.deletedTopics());
     Map<TopicId, TopicLog> byId = new HashMap<>();
     snapshot.topics().stream()
-        .sorted((a, b) -> a.id().compareTo(b.id()))
+        .sorted((a, b) -> a.topic().id().compareTo(b.topic().id()))
         .forEach(
-            record -> {
-              TopicLog topic =
-                  state.newTopic(record.id(), record.name(), record.end(), record.lastAppendedAt());
-              for (RecentId recent : snapshot.recentIds().getOrDefault(record.id(), List.of())) {
-                topic.dedup().add(recent.id(), recent.offset(), recent.appendedAt());
+            stored -> {
+              TopicLog topic = state.restoredTopic(stored);
+              for (RecentId recent : snapshot.recentIds().getOrDefault(topic.id(), List.of())) {
+                if (recent.offset() >= stored.start()) {
+                  topic.dedup().add(recent.id(), recent.offset(), recent.appendedAt());
+                }
               }
               state.add(topic);
-              byId.put(record.id(), topic);
+              byId.put(topic.id(), topic);
             });
     for (ProducerRecord record : snapshot.producers()) {
       state.addProducer(record.id(), topicOf(byId, record.topic()));
@@ -72,9 +90,31 @@ final class QueueState {
                   topic.end())
               : null;
       state.add(
-          new ConsumerCursor(record.id(), topic, record.settings(), record.offset(), deliveries));
+          new ConsumerCursor(
+              record.id(),
+              topic,
+              record.settings(),
+              record.offset(),
+              deliveries,
+              record.skipped()));
     }
     return state;
+  }
+
+  private TopicLog restoredTopic(StoredTopic stored) {
+    lastTopicId = Math.max(lastTopicId, stored.topic().id().value());
+    return new TopicLog(
+        stored.topic().id(),
+        stored.topic().name(),
+        stored.topic().retention(),
+        new Range(
+            stored.start(),
+            stored.startPosition(),
+            stored.startTime(),
+            stored.end(),
+            stored.endPosition()),
+        stored.lastAppendedAt(),
+        settings);
   }
 
   private static TopicLog topicOf(Map<TopicId, TopicLog> byId, TopicId id) {
@@ -85,12 +125,22 @@ final class QueueState {
     return topic;
   }
 
-  TopicLog newTopic(TopicId id, TopicName name, long end, long lastAppendedAt) {
-    lastTopicId = Math.max(lastTopicId, id.value());
-    return new TopicLog(id, name, end, lastAppendedAt, settings);
+  /** A new topic, with the next id. */
+  TopicLog newTopic(TopicName name, Retention retention) {
+    return new TopicLog(nextTopicId(), name, retention, settings);
   }
 
-  TopicId nextTopicId() {
+  /** The ids issued so far. */
+  LastIds lastIds() {
+    return new LastIds(lastTopicId, lastProducerId, lastConsumerId);
+  }
+
+  /** A topic's retention in effect: its own, the broker's defaults where it has none. */
+  Retention retentionOf(TopicLog topic) {
+    return topic.retention().over(settings.retention());
+  }
+
+  private TopicId nextTopicId() {
     return new TopicId(++lastTopicId);
   }
 
@@ -103,6 +153,8 @@ final class QueueState {
   }
 
   void add(TopicLog topic) {
+    producersOf.put(topic, ConcurrentHashMap.newKeySet());
+    consumersOf.put(topic, ConcurrentHashMap.newKeySet());
     topics.put(topic.name(), topic);
     topicsInOrder.add(topic);
   }
@@ -110,15 +162,81 @@ final class QueueState {
   void addProducer(ProducerId id, TopicLog topic) {
     lastProducerId = Math.max(lastProducerId, id.value());
     producers.put(id, topic);
+    producersOf.get(topic).add(id);
   }
 
   void add(ConsumerCursor consumer) {
     lastConsumerId = Math.max(lastConsumerId, consumer.id().value());
     consumers.put(consumer.id(), consumer);
+    consumersOf.get(consumer.topic()).add(consumer);
     String name = consumer.settings().name();
     if (name != null) {
       named.put(new ConsumerName(consumer.topic().id(), name), consumer);
     }
+  }
+
+  /**
+   * Forgets a deleted topic, its producers and its consumers; its messages are left to {@link
+   * #takeDeletions()}.
+   */
+  void remove(TopicLog topic) {
+    deletions.add(new DeletedTopic(topic.id(), topic.end()));
+    topic.markDeleted();
+    topics.remove(topic.name(), topic);
+    topicsInOrder.remove(topic);
+    Set<ProducerId> itsProducers = producersOf.remove(topic);
+    itsProducers.forEach(producers::remove);
+    Set<ConsumerCursor> itsConsumers = consumersOf.remove(topic);
+    itsConsumers.forEach(this::forget);
+  }
+
+  /** Forgets a deleted consumer. */
+  void remove(ConsumerCursor consumer) {
+    Set<ConsumerCursor> ofTopic = consumersOf.get(consumer.topic());
+    if (ofTopic != null) {
+      ofTopic.remove(consumer);
+    }
+    forget(consumer);
+  }
+
+  private void forget(ConsumerCursor consumer) {
+    consumers.remove(consumer.id(), consumer);
+    String name = consumer.settings().name();
+    if (name != null) {
+      named.remove(new ConsumerName(consumer.topic().id(), name), consumer);
+    }
+  }
+
+  /**
+   * The deleted topics whose messages may still be stored (at restore, those the store lists), each
+   * taken once: by whoever deletes their messages.
+   */
+  List<DeletedTopic> takeDeletions() {
+    List<DeletedTopic> taken = new ArrayList<>();
+    for (DeletedTopic next = deletions.poll(); next != null; next = deletions.poll()) {
+      taken.add(next);
+    }
+    return taken;
+  }
+
+  /** How many producers are registered for a topic. */
+  int producerCount(TopicLog topic) {
+    Set<ProducerId> of = producersOf.get(topic);
+    return of == null ? 0 : of.size();
+  }
+
+  /** A topic's consumers, in the order of their ids. */
+  List<ConsumerCursor> consumersOf(TopicLog topic) {
+    Set<ConsumerCursor> of = consumersOf.get(topic);
+    if (of == null) {
+      return List.of();
+    }
+    return of.stream().sorted((a, b) -> Long.compare(a.id().value(), b.id().value())).toList();
+  }
+
+  /** Every topic, in creation order. */
+  List<TopicLog> allTopics() {
+    return List.copyOf(topicsInOrder);
   }
 
   /** The explicit consumers that have a dead-letter topic. */
@@ -141,11 +259,11 @@ final class QueueState {
     return sum;
   }
 
-  /** Messages appended to all topics since they were created. */
+  /** Messages retained in all topics. */
   long messageCount() {
     long sum = 0;
     for (TopicLog topic : topicsInOrder) {
-      sum += topic.end();
+      sum += topic.range().messages();
     }
     return sum;
   }

@@ -1,6 +1,6 @@
 package dev.logqueue.broker.queue.control;
 
-/** Where a new consumer begins: the first message, the current end, or an offset. */
+/** Where a new consumer begins: the first retained message, the current end, or an offset. */
 public record Start(Kind kind, long offset) {
 
   public enum Kind {
@@ -16,12 +16,12 @@ public record Start(Kind kind, long offset) {
     return new Start(Kind.OFFSET, offset);
   }
 
-  /** The offset on a topic that ends at {@code end}, clamped to the messages it has. */
-  long resolve(long end) {
+  /** The offset on a topic that retains {@code [start, end)}, clamped to that range. */
+  long resolve(long start, long end) {
     return switch (kind) {
-      case EARLIEST -> 0;
+      case EARLIEST -> start;
       case LATEST -> end;
-      case OFFSET -> Math.max(0, Math.min(offset, end));
+      case OFFSET -> Math.max(start, Math.min(offset, end));
     };
   }
 }

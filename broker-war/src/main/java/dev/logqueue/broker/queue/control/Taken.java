@@ -9,8 +9,9 @@ import java.util.List;
  *
  * @param explicit whether the consumer acknowledges explicitly (its answer carries records)
  * @param leaseUntil milliseconds since 1970 until which the records are leased; 0 for auto
+ * @param skipped how many messages retention deleted before this consumer read them, told now
  */
-public record Taken(List<Record> records, boolean explicit, long leaseUntil) {
+public record Taken(List<Record> records, boolean explicit, long leaseUntil, long skipped) {
 
   /** A message given to a consumer: its offset, and how often it was given (1 the first time). */
   public record Record(long offset, Message message, int delivery) {}

@@ -1,16 +1,18 @@
 package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.entity.Message;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One topic in memory: its committed end offset and a bounded window of its most recent messages.
+ * One topic in memory: its committed range (the first retained offset and the end), the bytes of
+ * UTF-8 before each end of it, its own retention, and a bounded window of its most recent messages.
  *
- * <p>Only the committer changes a topic log and reads its window; other threads read {@link #end()}
- * and {@link #windowStart()}.
+ * <p>Only the committer changes a topic log and reads its window; other threads read the range, the
+ * retention and {@link #windowStart()}.
  */
 final class TopicLog {
 
@@ -24,6 +26,10 @@ final class TopicLog {
 
   private volatile long end;
   private volatile long windowStart;
+  // the range is published as one: a reader never sees a start past the end
+  private volatile Range range;
+  private volatile Retention retention;
+  private volatile boolean deleted;
 
   // window.get(head + (offset - windowStart)) is the message at offset
   private final ArrayList<Message> window = new ArrayList<>();
@@ -33,11 +39,41 @@ final class TopicLog {
   private final DedupWindow dedup;
   private long lastAppendedAt;
 
-  TopicLog(TopicId id, TopicName name, long end, long lastAppendedAt, QueueSettings settings) {
+  /**
+   * What of a topic is retained: offsets {@code [start, end)}, the bytes of UTF-8 of the topic
+   * before each of them, and when the message at {@code start} was appended (0 if there is none).
+   */
+  record Range(long start, long startPosition, long startTime, long end, long endPosition) {
+
+    static final Range EMPTY = new Range(0, 0, 0, 0, 0);
+
+    long messages() {
+      return end - start;
+    }
+
+    long bytes() {
+      return endPosition - startPosition;
+    }
+  }
+
+  /** A new topic, empty. */
+  TopicLog(TopicId id, TopicName name, Retention retention, QueueSettings settings) {
+    this(id, name, retention, Range.EMPTY, 0, settings);
+  }
+
+  TopicLog(
+      TopicId id,
+      TopicName name,
+      Retention retention,
+      Range range,
+      long lastAppendedAt,
+      QueueSettings settings) {
     this.id = id;
     this.name = name;
-    this.end = end;
-    this.windowStart = end;
+    this.retention = retention;
+    this.range = range;
+    this.end = range.end();
+    this.windowStart = range.end();
     this.lastAppendedAt = lastAppendedAt;
     this.windowMessages = settings.windowMessages();
     this.windowBytes = settings.windowBytes();
@@ -67,9 +103,59 @@ final class TopicLog {
     return name;
   }
 
-  /** The offset the next message of this topic gets: how many messages it has. */
+  /** The offset the next message of this topic gets: how many messages it was given. */
   long end() {
     return end;
+  }
+
+  /** The first retained offset: the messages below it are deleted, or are being deleted. */
+  long start() {
+    return range.start();
+  }
+
+  /** The retained range. */
+  Range range() {
+    return range;
+  }
+
+  /** The topic's own retention: {@link Retention#DEFAULT} where it follows the broker's. */
+  Retention retention() {
+    return retention;
+  }
+
+  /** Publishes a committed change of the topic's own retention. */
+  void retention(Retention own) {
+    retention = own;
+  }
+
+  /**
+   * Publishes a committed move of the first retained offset: the window drops what is below it.
+   *
+   * @param time when the message at {@code start} was appended (ignored if {@code start == end})
+   */
+  void retainFrom(long start, long position, long time) {
+    Range current = range;
+    if (start <= current.start()) {
+      return;
+    }
+    long first = start == current.end() ? 0 : time;
+    range = new Range(start, position, first, current.end(), current.endPosition());
+    while (windowStart < Math.min(start, end)) {
+      bytes -= weight(window.get(head));
+      window.set(head, null);
+      head++;
+      windowStart++;
+    }
+    compact();
+  }
+
+  /** Whether the topic was deleted: whoever still holds it must not use it. */
+  boolean isDeleted() {
+    return deleted;
+  }
+
+  void markDeleted() {
+    deleted = true;
   }
 
   /** The oldest offset memory still holds. */
@@ -106,15 +192,30 @@ final class TopicLog {
     return low;
   }
 
-  /** Publishes committed messages: they get the offsets from {@link #end()} on. */
-  void append(List<Message> messages) {
+  /**
+   * Publishes committed messages: they get the offsets from {@link #end()} on.
+   *
+   * @param utf8Bytes their length in UTF-8, all together
+   */
+  void append(List<Message> messages, long utf8Bytes) {
     for (Message message : messages) {
       lastAppendedAt = Math.max(lastAppendedAt, message.timestamp());
       window.add(message);
       bytes += weight(message);
     }
     evict();
-    end += messages.size();
+    Range current = range;
+    long newEnd = current.end() + messages.size();
+    long startTime =
+        current.start() == current.end() ? messages.get(0).timestamp() : current.startTime();
+    range =
+        new Range(
+            current.start(),
+            current.startPosition(),
+            startTime,
+            newEnd,
+            current.endPosition() + utf8Bytes);
+    end = newEnd;
   }
 
   private void evict() {
@@ -126,6 +227,10 @@ final class TopicLog {
       start++;
     }
     windowStart = start;
+    compact();
+  }
+
+  private void compact() {
     if (head > 1024 && head > window.size() / 2) {
       window.subList(0, head).clear();
       head = 0;

@@ -7,6 +7,7 @@ import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import dev.logqueue.broker.store.entity.AckEntity;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import javax.sql.DataSource;
 import org.eclipse.persistence.config.PersistenceUnitProperties;
 
@@ -55,27 +57,17 @@ public class JpaLogStore implements LogStore {
   @Override
   public Snapshot load(long idsSince, int maxIds) {
     try (EntityManager em = entityManager()) {
-      List<TopicRecord> topics = new ArrayList<>();
+      List<StoredTopic> topics = new ArrayList<>();
       Map<TopicId, List<RecentId>> recentIds = new HashMap<>();
       for (TopicEntity topic :
           em.createNamedQuery(TopicEntity.ALL, TopicEntity.class).getResultList()) {
-        Long last =
-            em.createNamedQuery(MessageEntity.END, Long.class)
-                .setParameter("topic", topic.id())
-                .getSingleResult();
-        long end = last == null ? 0 : last + 1;
-        TopicId id = new TopicId(topic.id());
-        topics.add(
-            new TopicRecord(
-                id,
-                TopicName.of(topic.name()),
-                end,
-                end == 0 ? 0 : timeAt(em, topic.id(), end - 1)));
-        if (maxIds > 0 && end > 0) {
-          List<RecentId> recent =
-              recentIds(em, topic.id(), firstAtOrAfter(em, topic.id(), end, idsSince), maxIds);
+        StoredTopic stored = stored(em, topic);
+        topics.add(stored);
+        if (maxIds > 0 && stored.end() > stored.start()) {
+          long from = firstAtOrAfter(em, topic.id(), stored.start(), stored.end(), idsSince);
+          List<RecentId> recent = recentIds(em, topic.id(), from, maxIds);
           if (!recent.isEmpty()) {
-            recentIds.put(id, recent);
+            recentIds.put(stored.topic().id(), recent);
           }
         }
       }
@@ -98,17 +90,66 @@ public class JpaLogStore implements LogStore {
                               c.maxDeliveries(),
                               c.deadLetterTopic() == null
                                   ? null
-                                  : TopicName.of(c.deadLetterTopic()))))
+                                  : TopicName.of(c.deadLetterTopic())),
+                          c.skipped()))
               .toList();
       Map<ConsumerId, List<Long>> acks = new HashMap<>();
       for (Object[] row : em.createNamedQuery(AckEntity.ALL, Object[].class).getResultList()) {
         acks.computeIfAbsent(new ConsumerId(((Number) row[0]).longValue()), c -> new ArrayList<>())
             .add(((Number) row[1]).longValue());
       }
-      return new Snapshot(topics, producers, consumers, recentIds, acks);
-    } catch (RuntimeException e) {
+      try (Connection connection = dataSource.getConnection()) {
+        return new Snapshot(
+            topics,
+            producers,
+            consumers,
+            recentIds,
+            acks,
+            LifecycleRows.lastIds(connection),
+            LifecycleRows.deletedTopics(connection));
+      }
+    } catch (RuntimeException | SQLException e) {
       throw new StoreException("Could not load the queue's state", e);
     }
+  }
+
+  /**
+   * A topic's retained range from its row and its messages: the end is one past the last message
+   * stored (or the start, if retention deleted every message), its position the last message's plus
+   * its length.
+   */
+  private static StoredTopic stored(EntityManager em, TopicEntity topic) {
+    Long last =
+        em.createNamedQuery(MessageEntity.END, Long.class)
+            .setParameter("topic", topic.id())
+            .getSingleResult();
+    long start = topic.startOffset();
+    long end = last == null ? start : Math.max(start, last + 1);
+    long endPosition = topic.startPosition();
+    long lastAppendedAt = 0;
+    long startTime = 0;
+    if (end > start) {
+      Object[] row =
+          em.createNamedQuery(MessageEntity.LAST_AT, Object[].class)
+              .setParameter("topic", topic.id())
+              .setParameter("offset", end - 1)
+              .getSingleResult();
+      lastAppendedAt = ((Number) row[0]).longValue();
+      endPosition = ((Number) row[1]).longValue() + ((byte[]) row[2]).length;
+      startTime = timeAt(em, topic.id(), start);
+    }
+    Retention retention =
+        new Retention(
+            topic.retentionMillis() == null ? Retention.DEFAULT : topic.retentionMillis(),
+            topic.retentionBytes() == null ? Retention.DEFAULT : topic.retentionBytes());
+    return new StoredTopic(
+        new TopicRecord(new TopicId(topic.id()), TopicName.of(topic.name()), retention),
+        start,
+        topic.startPosition(),
+        startTime,
+        end,
+        endPosition,
+        lastAppendedAt);
   }
 
   private static long timeAt(EntityManager em, long topic, long offset) {
@@ -119,31 +160,116 @@ public class JpaLogStore implements LogStore {
   }
 
   /**
-   * The first offset below {@code end} whose message was appended at or after {@code time} ({@code
-   * end} if none): a binary search by primary key, since times never decrease with the offset.
-   * About 30 point reads for a billion messages, and no index on the time.
+   * The first offset in {@code [from, end)} whose message was appended at or after {@code time}
+   * ({@code end} if none): a binary search by primary key, since times never decrease with the
+   * offset. About 30 point reads for a billion messages, and no index on the time.
    */
   @Override
-  public long firstAtOrAfter(TopicId topic, long end, long time) {
+  public long firstAtOrAfter(TopicId topic, long from, long end, long time) {
     try (EntityManager em = entityManager()) {
-      return firstAtOrAfter(em, topic.value(), end, time);
+      return firstAtOrAfter(em, topic.value(), from, end, time);
     } catch (RuntimeException e) {
       throw new StoreException("Could not search topic " + topic + " by time", e);
     }
   }
 
-  static long firstAtOrAfter(EntityManager em, long topic, long end, long time) {
-    long low = 0;
-    long high = end;
+  static long firstAtOrAfter(EntityManager em, long topic, long from, long end, long time) {
+    return search(from, end, offset -> timeAt(em, topic, offset) >= time);
+  }
+
+  /** The same search on the position: where the newest bytes of a topic begin. */
+  @Override
+  public long firstFromPosition(TopicId topic, long from, long end, long position) {
+    try (EntityManager em = entityManager()) {
+      return search(from, end, offset -> mark(em, topic.value(), offset).position() >= position);
+    } catch (RuntimeException e) {
+      throw new StoreException("Could not search topic " + topic + " by position", e);
+    }
+  }
+
+  /** The first offset in {@code [low, high)} where {@code reached} holds, which then holds on. */
+  private static long search(long low, long high, LongPredicate reached) {
     while (low < high) {
       long middle = (low + high) >>> 1;
-      if (timeAt(em, topic, middle) < time) {
-        low = middle + 1;
-      } else {
+      if (reached.test(middle)) {
         high = middle;
+      } else {
+        low = middle + 1;
       }
     }
     return low;
+  }
+
+  @Override
+  public Mark mark(TopicId topic, long offset) {
+    try (EntityManager em = entityManager()) {
+      return mark(em, topic.value(), offset);
+    } catch (RuntimeException e) {
+      throw new StoreException("Could not read message " + offset + " of topic " + topic, e);
+    }
+  }
+
+  private static Mark mark(EntityManager em, long topic, long offset) {
+    Object[] row =
+        em.createNamedQuery(MessageEntity.MARK_AT, Object[].class)
+            .setParameter("topic", topic)
+            .setParameter("offset", offset)
+            .getSingleResult();
+    return new Mark(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
+  }
+
+  @Override
+  public int deleteMessages(TopicId topic, long from, long until) {
+    return inTransaction(
+        "delete messages " + from + " to " + until + " of topic " + topic,
+        connection -> LifecycleRows.deleteMessages(connection, topic, from, until));
+  }
+
+  @Override
+  public long lowestOffset(TopicId topic, long end) {
+    try (EntityManager em = entityManager()) {
+      Long lowest =
+          em.createNamedQuery(MessageEntity.LOWEST, Long.class)
+              .setParameter("topic", topic.value())
+              .getSingleResult();
+      return lowest == null ? end : Math.min(lowest, end);
+    } catch (RuntimeException e) {
+      throw new StoreException("Could not read the lowest offset of topic " + topic, e);
+    }
+  }
+
+  @Override
+  public void forgetDeletedTopic(TopicId topic) {
+    inTransaction(
+        "forget deleted topic " + topic,
+        connection -> {
+          LifecycleRows.forgetDeletedTopic(connection, topic);
+          return 0;
+        });
+  }
+
+  /** Work by JDBC in a transaction of its own, on a connection of the persistence unit. */
+  private int inTransaction(String what, SqlWork work) {
+    try (EntityManager em = entityManager()) {
+      EntityTransaction transaction = em.getTransaction();
+      transaction.begin();
+      try {
+        int result = work.on(em.unwrap(Connection.class));
+        transaction.commit();
+        return result;
+      } finally {
+        if (transaction.isActive()) {
+          transaction.rollback();
+        }
+      }
+    } catch (RuntimeException | SQLException e) {
+      throw new StoreException("Could not " + what, e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlWork {
+    int on(Connection connection) throws SQLException;
   }
 
   /** The ids of a topic's messages from an offset on, the last {@code maxIds} of them. */
@@ -191,7 +317,10 @@ public class JpaLogStore implements LogStore {
           .executeUpdate();
     }
     for (TopicRecord topic : changes.topics()) {
-      em.persist(new TopicEntity(topic.id().value(), topic.name().value()));
+      Retention own = topic.retention();
+      em.persist(
+          new TopicEntity(
+              topic.id().value(), topic.name().value(), orNull(own.millis()), orNull(own.bytes())));
     }
     if (!changes.topics().isEmpty()) {
       // producers and consumers refer to their topic: its row goes first
@@ -226,7 +355,9 @@ public class JpaLogStore implements LogStore {
       em.flush();
     }
     for (ConsumerRecord move : changes.offsets()) {
-      consumer(em, move.id()).moveTo(move.offset());
+      ConsumerEntity consumer = consumer(em, move.id());
+      consumer.moveTo(move.offset());
+      consumer.skipped(move.skipped());
     }
     for (AckRecord acks : changes.acks()) {
       consumer(em, acks.consumer()).moveTo(acks.floor());
@@ -234,6 +365,74 @@ public class JpaLogStore implements LogStore {
         em.persist(new AckEntity(acks.consumer().value(), offset));
       }
     }
+    if (!changes.lifecycle().isEmpty()) {
+      try {
+        write(em, changes.lifecycle());
+      } catch (SQLException e) {
+        throw new StoreException("Could not write the topics' lifecycle", e);
+      }
+    }
+  }
+
+  /**
+   * Retention settings and starts, then deletions (in a batch of their own, see the queue's
+   * Command.isExclusive): a deleted topic's producers, consumers, their acknowledgements and its
+   * row, a deleted consumer's acknowledgements and row. A deleted topic's messages are left to
+   * {@link #deleteMessages}, listed in {@code lq_deleted_topic} until they are gone.
+   */
+  private static void write(EntityManager em, Lifecycle lifecycle) throws SQLException {
+    for (TopicRecord retention : lifecycle.retention()) {
+      topic(em, retention.id())
+          .retention(orNull(retention.retention().millis()), orNull(retention.retention().bytes()));
+    }
+    for (StartRecord start : lifecycle.starts()) {
+      topic(em, start.topic()).startAt(start.start(), start.position());
+    }
+    for (ConsumerId id : lifecycle.deletedConsumers()) {
+      deleteConsumer(em, consumer(em, id));
+    }
+    for (DeletedTopic deleted : lifecycle.deletedTopics()) {
+      for (ConsumerEntity consumer :
+          em.createNamedQuery(ConsumerEntity.OF_TOPIC, ConsumerEntity.class)
+              .setParameter("topic", deleted.id().value())
+              .getResultList()) {
+        deleteConsumer(em, consumer);
+      }
+      em.createNamedQuery(ProducerEntity.DELETE_OF_TOPIC)
+          .setParameter("topic", deleted.id().value())
+          .executeUpdate();
+      em.flush(); // the rows that refer to the topic go first
+      em.remove(topic(em, deleted.id()));
+    }
+    em.flush();
+    Connection connection = em.unwrap(Connection.class);
+    for (DeletedTopic deleted : lifecycle.deletedTopics()) {
+      LifecycleRows.addDeletedTopic(connection, deleted);
+    }
+    if (lifecycle.lastIds() != null) {
+      LifecycleRows.lastIds(connection, lifecycle.lastIds());
+    }
+  }
+
+  private static void deleteConsumer(EntityManager em, ConsumerEntity consumer) {
+    em.createNamedQuery(AckEntity.DELETE_BELOW)
+        .setParameter("consumer", consumer.id())
+        .setParameter("floor", Long.MAX_VALUE)
+        .executeUpdate();
+    em.remove(consumer);
+  }
+
+  private static TopicEntity topic(EntityManager em, TopicId id) {
+    TopicEntity topic = em.find(TopicEntity.class, id.value());
+    if (topic == null) {
+      throw new IllegalStateException("Topic " + id + " is not in the store");
+    }
+    return topic;
+  }
+
+  /** A retention field as stored: null where it follows the broker's default. */
+  private static Long orNull(long field) {
+    return field == Retention.DEFAULT ? null : field;
   }
 
   private static ConsumerEntity consumer(EntityManager em, ConsumerId id) {
@@ -255,6 +454,9 @@ public class JpaLogStore implements LogStore {
               .getResultList();
       List<Message> messages = new ArrayList<>(rows.size());
       for (Object[] row : rows) {
+        if (((Number) row[5]).longValue() != fromOffset + messages.size()) {
+          break; // a gap: retention deleted these since the caller looked (only from below)
+        }
         String text = new String((byte[]) row[0], StandardCharsets.UTF_8);
         long timestamp = ((Number) row[1]).longValue();
         Message.Origin origin =

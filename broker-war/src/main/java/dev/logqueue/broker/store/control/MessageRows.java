@@ -21,7 +21,8 @@ final class MessageRows {
 
   static final String INSERT =
       "INSERT INTO lq_message (topic_id, log_offset, producer_id, payload, appended_at, message_id,"
-          + " origin_topic, origin_offset, origin_deliveries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " origin_topic, origin_offset, origin_deliveries, byte_position)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private MessageRows() {}
 
@@ -49,6 +50,7 @@ final class MessageRows {
           insert.setLong(8, origin.offset());
           insert.setInt(9, origin.deliveries());
         }
+        insert.setLong(10, record.position());
         insert.addBatch();
       }
       insert.executeBatch();

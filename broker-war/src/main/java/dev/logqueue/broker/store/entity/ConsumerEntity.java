@@ -19,9 +19,13 @@ import org.eclipse.persistence.annotations.CacheType;
 @Cache(type = CacheType.FULL)
 @Table(name = "lq_consumer")
 @NamedQuery(name = ConsumerEntity.ALL, query = "SELECT c FROM ConsumerEntity c")
+@NamedQuery(
+    name = ConsumerEntity.OF_TOPIC,
+    query = "SELECT c FROM ConsumerEntity c WHERE c.topicId = :topic")
 public class ConsumerEntity {
 
   public static final String ALL = "ConsumerEntity.all";
+  public static final String OF_TOPIC = "ConsumerEntity.ofTopic";
 
   @Id private long id;
 
@@ -49,6 +53,10 @@ public class ConsumerEntity {
 
   @Column(name = "dead_letter_topic", length = 249)
   private String deadLetterTopic;
+
+  /** Messages retention deleted before the consumer read them, not told to it yet. */
+  @Column(name = "skipped", nullable = false)
+  private long skipped;
 
   protected ConsumerEntity() {}
 
@@ -105,5 +113,13 @@ public class ConsumerEntity {
 
   public void moveTo(long offset) {
     this.nextOffset = offset;
+  }
+
+  public long skipped() {
+    return skipped;
+  }
+
+  public void skipped(long count) {
+    this.skipped = count;
   }
 }

@@ -24,8 +24,8 @@ import java.util.Objects;
 @NamedQuery(
     name = MessageEntity.RANGE,
     query =
-        "SELECT m.payload, m.appendedAt, m.originTopic, m.originOffset, m.originDeliveries"
-            + " FROM MessageEntity m WHERE m.topicId = :topic"
+        "SELECT m.payload, m.appendedAt, m.originTopic, m.originOffset, m.originDeliveries,"
+            + " m.offset FROM MessageEntity m WHERE m.topicId = :topic"
             + " AND m.offset >= :from AND m.offset < :until ORDER BY m.offset")
 @NamedQuery(
     name = MessageEntity.END,
@@ -35,6 +35,19 @@ import java.util.Objects;
     query =
         "SELECT m.appendedAt FROM MessageEntity m WHERE m.topicId = :topic"
             + " AND m.offset = :offset")
+@NamedQuery(
+    name = MessageEntity.MARK_AT,
+    query =
+        "SELECT m.appendedAt, m.bytePosition FROM MessageEntity m WHERE m.topicId = :topic"
+            + " AND m.offset = :offset")
+@NamedQuery(
+    name = MessageEntity.LAST_AT,
+    query =
+        "SELECT m.appendedAt, m.bytePosition, m.payload FROM MessageEntity m"
+            + " WHERE m.topicId = :topic AND m.offset = :offset")
+@NamedQuery(
+    name = MessageEntity.LOWEST,
+    query = "SELECT MIN(m.offset) FROM MessageEntity m WHERE m.topicId = :topic")
 @NamedQuery(
     name = MessageEntity.IDS_FROM,
     query =
@@ -47,6 +60,15 @@ public class MessageEntity {
 
   /** When the message at an offset was appended: by primary key. */
   public static final String TIME_AT = "MessageEntity.timeAt";
+
+  /** When the message at an offset was appended, and the bytes before it: by primary key. */
+  public static final String MARK_AT = "MessageEntity.markAt";
+
+  /** The same and the payload, for the last message (the bytes at the end). */
+  public static final String LAST_AT = "MessageEntity.lastAt";
+
+  /** The lowest offset stored of a topic: where deletion resumes. */
+  public static final String LOWEST = "MessageEntity.lowest";
 
   /** The ids of a topic's messages from an offset on: a range of the primary key. */
   public static final String IDS_FROM = "MessageEntity.idsFrom";
@@ -66,6 +88,10 @@ public class MessageEntity {
   private byte[] payload;
 
   /** Milliseconds since 1970 (UTC), never decreasing within a topic; 0 before schema version 2. */
+  /** The bytes of UTF-8 of the topic's messages before this one. */
+  @Column(name = "byte_position", nullable = false)
+  private long bytePosition;
+
   @Column(name = "appended_at", nullable = false)
   private long appendedAt;
 

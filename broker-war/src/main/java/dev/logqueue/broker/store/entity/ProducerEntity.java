@@ -12,9 +12,13 @@ import jakarta.persistence.Table;
 @Cacheable(false)
 @Table(name = "lq_producer")
 @NamedQuery(name = ProducerEntity.ALL, query = "SELECT p FROM ProducerEntity p")
+@NamedQuery(
+    name = ProducerEntity.DELETE_OF_TOPIC,
+    query = "DELETE FROM ProducerEntity p WHERE p.topicId = :topic")
 public class ProducerEntity {
 
   public static final String ALL = "ProducerEntity.all";
+  public static final String DELETE_OF_TOPIC = "ProducerEntity.deleteOfTopic";
 
   @Id private long id;
 

@@ -7,7 +7,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
-/** A topic: its id (creation order) and its unique name. */
+/**
+ * A topic: its id (creation order), its unique name, its own retention (null: the broker's
+ * default), and its first retained offset with the bytes of the topic before it.
+ */
 @Entity
 @Cacheable(false)
 @Table(name = "lq_topic")
@@ -21,11 +24,54 @@ public class TopicEntity {
   @Column(nullable = false, unique = true, length = 249)
   private String name;
 
+  @Column(name = "retention_ms")
+  private Long retentionMillis;
+
+  @Column(name = "retention_bytes")
+  private Long retentionBytes;
+
+  @Column(name = "start_offset", nullable = false)
+  private long startOffset;
+
+  @Column(name = "start_position", nullable = false)
+  private long startPosition;
+
   protected TopicEntity() {}
 
-  public TopicEntity(long id, String name) {
+  public TopicEntity(long id, String name, Long retentionMillis, Long retentionBytes) {
     this.id = id;
     this.name = name;
+    this.retentionMillis = retentionMillis;
+    this.retentionBytes = retentionBytes;
+  }
+
+  public Long retentionMillis() {
+    return retentionMillis;
+  }
+
+  public Long retentionBytes() {
+    return retentionBytes;
+  }
+
+  public void retention(Long millis, Long bytes) {
+    this.retentionMillis = millis;
+    this.retentionBytes = bytes;
+  }
+
+  public long startOffset() {
+    return startOffset;
+  }
+
+  public long startPosition() {
+    return startPosition;
+  }
+
+  /** Retention deleted the messages below {@code offset}; {@code position} bytes were before it. */
+  public void startAt(long offset, long position) {
+    if (offset > startOffset) {
+      this.startOffset = offset;
+      this.startPosition = position;
+    }
   }
 
   public long id() {

@@ -3,30 +3,51 @@ package dev.logqueue.broker.topics.boundary;
 import dev.logqueue.broker.http.boundary.JsonRequest;
 import dev.logqueue.broker.http.boundary.Replies;
 import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Response;
 
-/** Creating and listing topics. */
+/**
+ * Topics: create, list, look at one, change its retention, delete it or one of its consumers. Every
+ * change is committed before its answer.
+ */
 @ApplicationScoped
 @Path("topics")
 public class TopicsResource {
 
+  private static final String RETENTION_MS = "retention_ms";
+  private static final String RETENTION_BYTES = "retention_bytes";
+
   @Inject LogQueueService queue;
 
-  /** {@code {"name": T}} (or {@code topic_name}); 409 {@code topic_exists} if T is taken. */
+  /**
+   * {@code {"name": T}} (or {@code topic_name}), optional {@code retention_ms} and {@code
+   * retention_bytes} (0: without limit; absent or null: the broker's default); 409 {@code
+   * topic_exists} if T is taken.
+   */
   @POST
   public void create(byte[] body, @Suspended AsyncResponse async) {
-    TopicName name = JsonRequest.of(body).newTopic();
+    JsonRequest request = JsonRequest.of(body);
+    TopicName name = request.newTopic();
+    Retention retention =
+        new Retention(
+            field(request, RETENTION_MS, Retention.DEFAULT),
+            field(request, RETENTION_BYTES, Retention.DEFAULT));
     Replies.answer(
         async,
-        queue.createTopic(name),
+        queue.createTopic(name, retention),
         created -> Replies.ok("message", "Topic '" + name + "' created successfully"));
   }
 
@@ -34,5 +55,64 @@ public class TopicsResource {
   @GET
   public Response list() {
     return Replies.ok("topics", queue.topics().stream().map(TopicName::value).toList());
+  }
+
+  /** The topic's retained range, retention, producers and consumers, from memory. */
+  @GET
+  @Path("{name}")
+  public Response details(@PathParam("name") String name) {
+    return Replies.topic(queue.topic(TopicName.of(name)));
+  }
+
+  /**
+   * {@code {"retention_ms":..,"retention_bytes":..}}: a field absent stays as it is, null returns
+   * it to the broker's default. Answered as GET, once committed.
+   */
+  @PUT
+  @Path("{name}")
+  public void change(@PathParam("name") String name, byte[] body, @Suspended AsyncResponse async) {
+    TopicName topic = TopicName.of(name);
+    JsonRequest request = JsonRequest.of(body);
+    if (!request.present(RETENTION_MS) && !request.present(RETENTION_BYTES)) {
+      throw LogQueueException.badRequest(
+          "Send 'retention_ms' or 'retention_bytes' (null: the broker's default)");
+    }
+    Retention change =
+        new Retention(
+            field(request, RETENTION_MS, Retention.UNCHANGED),
+            field(request, RETENTION_BYTES, Retention.UNCHANGED));
+    Replies.answer(async, queue.setRetention(topic, change), Replies::topic);
+  }
+
+  /**
+   * Deletes the topic, its producers, consumers and messages (committed before the answer); the
+   * name may be created again, the ids are never issued again.
+   */
+  @DELETE
+  @Path("{name}")
+  public void delete(@PathParam("name") String name, @Suspended AsyncResponse async) {
+    TopicName topic = TopicName.of(name);
+    Replies.answer(async, queue.deleteTopic(topic), deleted -> Replies.ok());
+  }
+
+  /** Deletes a consumer of the topic, committed before the answer. */
+  @DELETE
+  @Path("{name}/consumers/{id}")
+  public void deleteConsumer(
+      @PathParam("name") String name, @PathParam("id") String id, @Suspended AsyncResponse async) {
+    TopicName topic = TopicName.of(name);
+    ConsumerId consumer = new ConsumerId(JsonRequest.pathId("consumer id", id));
+    Replies.answer(async, queue.deleteConsumer(topic, consumer), deleted -> Replies.ok());
+  }
+
+  /** A retention field: {@code absent} if it is not sent, the default if null, else 0 or more. */
+  private static long field(JsonRequest request, String name, long absent) {
+    if (!request.present(name)) {
+      return absent;
+    }
+    if (request.isNull(name)) {
+      return Retention.DEFAULT;
+    }
+    return request.whole(name, 0, Long.MAX_VALUE).orElseThrow();
   }
 }

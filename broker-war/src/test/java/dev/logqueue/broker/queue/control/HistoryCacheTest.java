@@ -58,7 +58,32 @@ class HistoryCacheTest {
     }
 
     @Override
-    public long firstAtOrAfter(TopicId topic, long end, long time) {
+    public long firstAtOrAfter(TopicId topic, long from, long end, long time) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long firstFromPosition(TopicId topic, long from, long end, long position) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Mark mark(TopicId topic, long offset) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int deleteMessages(TopicId topic, long from, long until) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long lowestOffset(TopicId topic, long end) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void forgetDeletedTopic(TopicId topic) {
       throw new UnsupportedOperationException();
     }
 
@@ -77,15 +102,15 @@ class HistoryCacheTest {
 
   @Test
   void aReaderOfOnePageHasTheNextOneReadAheadAndFindsItInMemory() {
-    cache.prefetch(TOPIC, 3, END);
+    cache.prefetch(TOPIC, 3, 0, END);
     assertEquals(List.of(0L), List.copyOf(store.reads), "the page asked for, at once");
     assertEquals(1, ahead.size(), "the next page is handed to the read-ahead");
-    cache.prefetch(TOPIC, 4, END);
+    cache.prefetch(TOPIC, 4, 0, END);
     assertEquals(1, ahead.size(), "only once while it is pending");
 
     ahead.remove(0).run();
     assertEquals(List.of(0L, 10L), List.copyOf(store.reads));
-    List<Message> read = cache.read(TOPIC, 5, 10, END);
+    List<Message> read = cache.read(TOPIC, 5, 10, 0, END);
     assertEquals("m5", read.get(0).text());
     assertEquals("m14", read.get(9).text());
     assertEquals(2, store.reads.size(), "offsets 10-14 came from the page read ahead");
@@ -93,7 +118,7 @@ class HistoryCacheTest {
 
   @Test
   void noReadAheadPastTheEnd() {
-    cache.prefetch(TOPIC, 95, END);
+    cache.prefetch(TOPIC, 95, 0, END);
     assertTrue(ahead.isEmpty());
   }
 
@@ -105,7 +130,7 @@ class HistoryCacheTest {
       List<Future<List<Message>>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         long offset = 20 + i;
-        results.add(readers.submit(() -> cache.read(TOPIC, offset, 1, END)));
+        results.add(readers.submit(() -> cache.read(TOPIC, offset, 1, 0, END)));
       }
       Thread.sleep(200); // they all wait for the one read
       store.gate.countDown();
@@ -121,17 +146,17 @@ class HistoryCacheTest {
   @Test
   void aFailedReadFailsItsWaitersAndIsTriedAgainByTheNextReader() {
     store.down.set(true);
-    assertThrows(StoreException.class, () -> cache.read(TOPIC, 30, 5, END));
+    assertThrows(StoreException.class, () -> cache.read(TOPIC, 30, 5, 0, END));
     store.down.set(false);
-    assertEquals("m30", cache.read(TOPIC, 30, 5, END).get(0).text());
+    assertEquals("m30", cache.read(TOPIC, 30, 5, 0, END).get(0).text());
   }
 
   @Test
   void aFailedReadAheadIsNotFatal() {
-    cache.prefetch(TOPIC, 0, END);
+    cache.prefetch(TOPIC, 0, 0, END);
     store.down.set(true);
     ahead.remove(0).run();
     store.down.set(false);
-    assertEquals("m12", cache.read(TOPIC, 12, 1, END).get(0).text(), "read again when asked");
+    assertEquals("m12", cache.read(TOPIC, 12, 1, 0, END).get(0).text(), "read again when asked");
   }
 }

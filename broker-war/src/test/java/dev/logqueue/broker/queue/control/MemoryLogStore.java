@@ -5,26 +5,35 @@ import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.TopicId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A log store in memory, with the JPA store's contract: a commit is all or nothing, rows are
- * unique, offsets move. It can be told to fail, as a database that went away.
+ * unique, offsets move, messages are deleted by range. It can be told to fail, as a database that
+ * went away.
  */
 final class MemoryLogStore implements LogStore {
 
-  private final Map<TopicId, TopicRecord> topics = new TreeMap<>();
-  private final List<ProducerRecord> producers = new ArrayList<>();
+  /** A topic's row: as created, and its first retained offset with the bytes before it. */
+  private record TopicRow(TopicRecord topic, long start, long startPosition) {}
+
+  private final Map<TopicId, TopicRow> topics = new TreeMap<>();
+  private final Map<Long, ProducerRecord> producers = new TreeMap<>();
   private final Map<ConsumerId, ConsumerRecord> consumers = new TreeMap<>();
-  private final Map<TopicId, List<MessageRecord>> messages = new HashMap<>();
-  private final Map<ConsumerId, java.util.TreeSet<Long>> acks = new HashMap<>();
+  private final Map<TopicId, TreeMap<Long, MessageRecord>> messages = new HashMap<>();
+  private final Map<ConsumerId, TreeSet<Long>> acks = new HashMap<>();
+  private final Map<TopicId, Long> deletedTopics = new LinkedHashMap<>();
+  private LastIds lastIds = LastIds.NONE;
   private volatile boolean down;
   private volatile boolean failAfterCommit;
   final AtomicInteger commits = new AtomicInteger();
   final AtomicInteger reads = new AtomicInteger();
+  final AtomicInteger deletions = new AtomicInteger();
 
   /** Makes every call fail (true) or work again (false). */
   void down(boolean down) {
@@ -45,15 +54,32 @@ final class MemoryLogStore implements LogStore {
   @Override
   public synchronized Snapshot load(long idsSince, int maxIds) {
     check();
-    List<TopicRecord> topicRecords = new ArrayList<>();
+    List<StoredTopic> topicRecords = new ArrayList<>();
     Map<TopicId, List<RecentId>> recentIds = new HashMap<>();
     topics.forEach(
-        (id, topic) -> {
-          List<MessageRecord> log = messages.getOrDefault(id, List.of());
-          long last = log.isEmpty() ? 0 : log.get(log.size() - 1).message().timestamp();
-          topicRecords.add(new TopicRecord(id, topic.name(), log.size(), last));
+        (id, row) -> {
+          TreeMap<Long, MessageRecord> log = log(id);
+          long end = log.isEmpty() ? row.start() : Math.max(row.start(), log.lastKey() + 1);
+          long endPosition = row.startPosition();
+          long last = 0;
+          long startTime = 0;
+          if (end > row.start()) {
+            MessageRecord tail = log.lastEntry().getValue();
+            endPosition = tail.position() + Utf8.length(tail.message().text());
+            last = tail.message().timestamp();
+            startTime = log.get(row.start()).message().timestamp();
+          }
+          topicRecords.add(
+              new StoredTopic(
+                  row.topic(),
+                  row.start(),
+                  row.startPosition(),
+                  startTime,
+                  end,
+                  endPosition,
+                  last));
           List<RecentId> recent = new ArrayList<>();
-          for (MessageRecord message : log) {
+          for (MessageRecord message : log.tailMap(row.start()).values()) {
             long at = message.message().timestamp();
             if (at >= idsSince && message.messageId() != null) {
               recent.add(new RecentId(message.messageId(), message.offset(), at));
@@ -65,44 +91,87 @@ final class MemoryLogStore implements LogStore {
         });
     Map<ConsumerId, List<Long>> ackCopy = new HashMap<>();
     acks.forEach((id, offsets) -> ackCopy.put(id, List.copyOf(offsets)));
+    List<DeletedTopic> deleted = new ArrayList<>();
+    deletedTopics.forEach((id, end) -> deleted.add(new DeletedTopic(id, end)));
     return new Snapshot(
-        topicRecords, List.copyOf(producers), List.copyOf(consumers.values()), recentIds, ackCopy);
+        topicRecords,
+        List.copyOf(producers.values()),
+        List.copyOf(consumers.values()),
+        recentIds,
+        ackCopy,
+        lastIds,
+        deleted);
+  }
+
+  private TreeMap<Long, MessageRecord> log(TopicId topic) {
+    return messages.computeIfAbsent(topic, t -> new TreeMap<>());
   }
 
   @Override
   public synchronized void commit(Changes changes) {
     check();
     for (TopicRecord topic : changes.topics()) {
-      if (topics.putIfAbsent(topic.id(), topic) != null) {
+      if (topics.putIfAbsent(topic.id(), new TopicRow(topic, 0, 0)) != null) {
         throw new IllegalStateException("Duplicate topic id " + topic.id());
       }
+      if (topics.values().stream().filter(t -> t.topic().name().equals(topic.name())).count() > 1) {
+        throw new IllegalStateException("Duplicate topic name " + topic.name());
+      }
     }
-    producers.addAll(changes.producers());
+    for (ProducerRecord producer : changes.producers()) {
+      if (producers.putIfAbsent(producer.id().value(), producer) != null) {
+        throw new IllegalStateException("Duplicate producer id " + producer.id());
+      }
+    }
     for (ConsumerRecord consumer : changes.consumers()) {
-      consumers.put(consumer.id(), consumer);
+      if (consumers.putIfAbsent(consumer.id(), consumer) != null) {
+        throw new IllegalStateException("Duplicate consumer id " + consumer.id());
+      }
     }
     for (MessageRecord message : changes.messages()) {
-      List<MessageRecord> log = messages.computeIfAbsent(message.topic(), t -> new ArrayList<>());
-      if (message.offset() != log.size()) {
+      TreeMap<Long, MessageRecord> log = log(message.topic());
+      TopicRow row = topics.get(message.topic());
+      long next = log.isEmpty() ? row.start() : log.lastKey() + 1;
+      if (message.offset() != next) {
         throw new IllegalStateException(
             "Offset " + message.offset() + " of topic " + message.topic() + " is not next");
       }
-      if (!log.isEmpty()
-          && log.get(log.size() - 1).message().timestamp() > message.message().timestamp()) {
-        throw new IllegalStateException("Time went back at offset " + message.offset());
+      if (!log.isEmpty()) {
+        MessageRecord previous = log.lastEntry().getValue();
+        if (previous.message().timestamp() > message.message().timestamp()) {
+          throw new IllegalStateException("Time went back at offset " + message.offset());
+        }
+        long position = previous.position() + Utf8.length(previous.message().text());
+        if (message.position() != position) {
+          throw new IllegalStateException(
+              "Position "
+                  + message.position()
+                  + " at offset "
+                  + message.offset()
+                  + ", not "
+                  + position);
+        }
       }
-      log.add(message);
+      log.put(message.offset(), message);
     }
     for (ConsumerRecord move : changes.offsets()) {
-      consumers.put(move.id(), move);
+      ConsumerRecord stored = consumers.get(move.id());
+      consumers.put(
+          move.id(),
+          new ConsumerRecord(
+              stored.id(), stored.topic(), move.offset(), stored.settings(), move.skipped()));
     }
     for (AckRecord ack : changes.acks()) {
       ConsumerRecord consumer = consumers.get(ack.consumer());
       consumers.put(
           ack.consumer(),
-          new ConsumerRecord(consumer.id(), consumer.topic(), ack.floor(), consumer.settings()));
-      java.util.TreeSet<Long> stored =
-          acks.computeIfAbsent(ack.consumer(), c -> new java.util.TreeSet<>());
+          new ConsumerRecord(
+              consumer.id(),
+              consumer.topic(),
+              ack.floor(),
+              consumer.settings(),
+              consumer.skipped()));
+      TreeSet<Long> stored = acks.computeIfAbsent(ack.consumer(), c -> new TreeSet<>());
       if (ack.resetAcks()) {
         stored.clear();
       } else {
@@ -115,6 +184,7 @@ final class MemoryLogStore implements LogStore {
         }
       }
     }
+    commit(changes.lifecycle());
     commits.incrementAndGet();
     if (failAfterCommit) {
       failAfterCommit = false;
@@ -122,23 +192,59 @@ final class MemoryLogStore implements LogStore {
     }
   }
 
+  private void commit(Lifecycle lifecycle) {
+    for (TopicRecord retention : lifecycle.retention()) {
+      TopicRow row = topics.get(retention.id());
+      topics.put(
+          retention.id(),
+          new TopicRow(
+              new TopicRecord(row.topic().id(), row.topic().name(), retention.retention()),
+              row.start(),
+              row.startPosition()));
+    }
+    for (StartRecord start : lifecycle.starts()) {
+      TopicRow row = topics.get(start.topic());
+      if (start.start() > row.start()) {
+        topics.put(start.topic(), new TopicRow(row.topic(), start.start(), start.position()));
+      }
+    }
+    for (ConsumerId id : lifecycle.deletedConsumers()) {
+      consumers.remove(id);
+      acks.remove(id);
+    }
+    for (DeletedTopic deleted : lifecycle.deletedTopics()) {
+      consumers.values().removeIf(c -> c.topic().equals(deleted.id()));
+      producers.values().removeIf(p -> p.topic().equals(deleted.id()));
+      topics.remove(deleted.id());
+      deletedTopics.put(deleted.id(), deleted.end());
+    }
+    if (lifecycle.lastIds() != null) {
+      lastIds = lifecycle.lastIds();
+    }
+  }
+
   @Override
   public synchronized List<Message> read(TopicId topic, long fromOffset, int max) {
     check();
     reads.incrementAndGet();
-    List<MessageRecord> log = messages.getOrDefault(topic, List.of());
-    int from = (int) Math.min(fromOffset, log.size());
-    return log.subList(from, (int) Math.min(log.size(), fromOffset + max)).stream()
-        .map(MessageRecord::message)
-        .toList();
+    List<Message> result = new ArrayList<>();
+    TreeMap<Long, MessageRecord> log = log(topic);
+    for (long offset = fromOffset; offset < fromOffset + max; offset++) {
+      MessageRecord record = log.get(offset);
+      if (record == null) {
+        break;
+      }
+      result.add(record.message());
+    }
+    return result;
   }
 
   @Override
-  public synchronized long firstAtOrAfter(TopicId topic, long end, long time) {
+  public synchronized long firstAtOrAfter(TopicId topic, long from, long end, long time) {
     check();
-    List<MessageRecord> log = messages.getOrDefault(topic, List.of());
-    for (long offset = 0; offset < end; offset++) {
-      if (log.get((int) offset).message().timestamp() >= time) {
+    TreeMap<Long, MessageRecord> log = log(topic);
+    for (long offset = from; offset < end; offset++) {
+      if (log.get(offset).message().timestamp() >= time) {
         return offset;
       }
     }
@@ -146,24 +252,75 @@ final class MemoryLogStore implements LogStore {
   }
 
   @Override
+  public synchronized long firstFromPosition(TopicId topic, long from, long end, long position) {
+    check();
+    TreeMap<Long, MessageRecord> log = log(topic);
+    for (long offset = from; offset < end; offset++) {
+      if (log.get(offset).position() >= position) {
+        return offset;
+      }
+    }
+    return end;
+  }
+
+  @Override
+  public synchronized Mark mark(TopicId topic, long offset) {
+    check();
+    MessageRecord record = log(topic).get(offset);
+    return new Mark(record.message().timestamp(), record.position());
+  }
+
+  @Override
+  public synchronized int deleteMessages(TopicId topic, long from, long until) {
+    check();
+    deletions.incrementAndGet();
+    var range = log(topic).subMap(from, until);
+    int deleted = range.size();
+    range.clear();
+    return deleted;
+  }
+
+  @Override
+  public synchronized long lowestOffset(TopicId topic, long end) {
+    check();
+    TreeMap<Long, MessageRecord> log = log(topic);
+    return log.isEmpty() ? end : Math.min(end, log.firstKey());
+  }
+
+  @Override
+  public synchronized void forgetDeletedTopic(TopicId topic) {
+    check();
+    deletedTopics.remove(topic);
+  }
+
+  @Override
   public boolean isReachable() {
     return !down;
   }
 
+  /** The texts of a topic's stored messages, in offset order. */
   synchronized List<String> messages(TopicId topic) {
-    return messages.getOrDefault(topic, List.of()).stream()
-        .map(record -> record.message().text())
-        .toList();
+    return log(topic).values().stream().map(record -> record.message().text()).toList();
   }
 
   /** The stored messages of a topic, with their times and origins. */
   synchronized List<Message> stored(TopicId topic) {
-    return messages.getOrDefault(topic, List.of()).stream().map(MessageRecord::message).toList();
+    return log(topic).values().stream().map(MessageRecord::message).toList();
+  }
+
+  /** The offsets of a topic's stored messages. */
+  synchronized List<Long> offsets(TopicId topic) {
+    return List.copyOf(log(topic).keySet());
+  }
+
+  /** The deleted topics whose messages are not all deleted yet. */
+  synchronized List<TopicId> deletedTopics() {
+    return List.copyOf(deletedTopics.keySet());
   }
 
   /** An explicit consumer's stored acknowledgements above its floor. */
   synchronized List<Long> acks(long consumer) {
-    return List.copyOf(acks.getOrDefault(new ConsumerId(consumer), new java.util.TreeSet<>()));
+    return List.copyOf(acks.getOrDefault(new ConsumerId(consumer), new TreeSet<>()));
   }
 
   synchronized long offset(long consumer) {
@@ -172,5 +329,10 @@ final class MemoryLogStore implements LogStore {
         .findFirst()
         .orElseThrow()
         .offset();
+  }
+
+  /** Whether a consumer's row is stored. */
+  synchronized boolean hasConsumer(long consumer) {
+    return consumers.containsKey(new ConsumerId(consumer));
   }
 }
