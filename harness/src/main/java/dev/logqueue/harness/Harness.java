@@ -2,6 +2,7 @@ package dev.logqueue.harness;
 
 import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,15 @@ import java.util.List;
  * --outage 30                 seconds PostgreSQL stays down in the outage drill
  * --requests 5000             hostile requests, at least
  * --seed 1                    for the random choices (the same seed, the same run)
+ * --minutes 30                how long the soak runs per database
+ * --rate 2000                 messages per second the soak produces
+ * --retention 180             seconds the soak's topic keeps
  * </pre>
  *
- * Prints the summary tables; exits with 1 if anything acknowledged was lost or any check failed.
+ * {@code soak} is not part of {@code all} (an hour): it writes {@code benchmark/results/soak.md}
+ * and {@code soak.png}.
+ *
+ * <p>Prints the summary tables; exits with 1 if anything acknowledged was lost or any check failed.
  */
 public final class Harness {
 
@@ -30,6 +37,9 @@ public final class Harness {
     int outage = 30;
     int requests = 5_000;
     long seed = 1;
+    int minutes = 30;
+    int rate = 2_000;
+    int retention = 180;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--databases" -> databases = List.of(args[++i].split(","));
@@ -37,6 +47,9 @@ public final class Harness {
         case "--outage" -> outage = Integer.parseInt(args[++i]);
         case "--requests" -> requests = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--minutes" -> minutes = Integer.parseInt(args[++i]);
+        case "--rate" -> rate = Integer.parseInt(args[++i]);
+        case "--retention" -> retention = Integer.parseInt(args[++i]);
         default -> {
           // the command itself
         }
@@ -90,6 +103,23 @@ public final class Harness {
       } finally {
         broker.stop();
       }
+    }
+    if (what.equals("soak")) {
+      List<Soak.Result> results = new ArrayList<>();
+      for (String kind : databases) {
+        Database database = kind.equals("h2") ? Database.h2() : Database.postgresql();
+        Soak.Result result =
+            new Soak(database, Duration.ofMinutes(minutes), Duration.ofSeconds(retention), rate)
+                .run();
+        results.add(result);
+        report.append(Soak.table(result)).append('\n');
+        if (!result.flat()) {
+          failures.add("soak on " + kind + ": disk or RSS beyond 1.5x");
+        }
+      }
+      Path out = Path.of(System.getProperty("logqueue.root", ".")).resolve("benchmark/results");
+      Soak.write(results, out);
+      report.append("Written to ").append(out.resolve("soak.md")).append('\n');
     }
     System.out.println();
     System.out.println(report);

@@ -1,6 +1,7 @@
 package dev.logqueue.sdk;
 
 import dev.logqueue.sdk.client.Bodies.AckRequest;
+import dev.logqueue.sdk.client.Bodies.Batch;
 import dev.logqueue.sdk.client.Bodies.BatchConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.LeaseRequest;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -60,6 +62,25 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
   private final Map<String, List<Long>> processed = new LinkedHashMap<>();
   private volatile boolean stopped;
   private int nextTopic;
+  private final SkipListener onSkipped;
+  private long skipped;
+
+  /** Told of messages retention deleted before the consumer read them. */
+  @FunctionalInterface
+  public interface SkipListener {
+    /** {@code count} messages of {@code topic} were deleted unread: the consumer goes on after. */
+    void skipped(String topic, long count);
+  }
+
+  private static final System.Logger LOG = System.getLogger(Consumer.class.getName());
+
+  private static void logSkipped(String topic, long count) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "Retention deleted {0} messages of topic ''{1}'' before this consumer read them",
+        count,
+        topic);
+  }
 
   /** A consumer's v2 settings; all null for a v1 consumer. */
   private record Settings(
@@ -81,6 +102,7 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
             builder.leaseMs,
             builder.deadLetterTopic,
             builder.maxDeliveries);
+    this.onSkipped = builder.onSkipped;
     builder.topics.forEach(this::register);
   }
 
@@ -88,6 +110,19 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
   protected Consumer() {
     this.ids = null;
     this.settings = null;
+    this.onSkipped = null;
+  }
+
+  /** How many messages retention deleted before this consumer read them, all topics together. */
+  public long skipped() {
+    return skipped;
+  }
+
+  private void skipped(String topic, Long count) {
+    if (count != null && count > 0) {
+      skipped += count;
+      onSkipped.skipped(topic, count);
+    }
   }
 
   /** Whether it acknowledges explicitly (at least once): {@link Builder#explicitAck()}. */
@@ -251,6 +286,7 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
         }
         throw e;
       }
+      skipped(topic, leased.skipped());
       List<Message> messages = new ArrayList<>(leased.records().size());
       for (Record record : leased.records()) {
         messages.add(
@@ -260,7 +296,9 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
       return messages;
     }
     BatchConsumeRequest request = new BatchConsumeRequest(topic, id, max, wait.toMillis());
-    List<String> texts = retry.call("consume", false, () -> api.consumeBatch(request)).messages();
+    Batch batch = retry.call("consume", false, () -> api.consumeBatch(request));
+    skipped(topic, batch.skipped());
+    List<String> texts = batch.messages();
     List<Message> messages = new ArrayList<>(texts.size());
     texts.forEach(text -> messages.add(new Message(topic, text)));
     return messages;
@@ -502,6 +540,17 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
     private Long leaseMs;
     private String deadLetterTopic;
     private Integer maxDeliveries;
+    private SkipListener onSkipped = Consumer::logSkipped;
+
+    /**
+     * Told when the broker's retention deleted messages of a topic before this consumer read them
+     * (it goes on from the first message retained): with the next messages it gets. By default a
+     * warning in the log.
+     */
+    public Builder onSkipped(SkipListener listener) {
+      this.onSkipped = Objects.requireNonNull(listener);
+      return this;
+    }
 
     /**
      * A durable consumer: registering this name on a topic again (another process, a restart, more

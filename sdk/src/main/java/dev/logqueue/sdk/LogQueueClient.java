@@ -1,6 +1,8 @@
 package dev.logqueue.sdk;
 
 import dev.logqueue.sdk.client.Bodies.NewTopic;
+import dev.logqueue.sdk.client.Bodies.RetentionChange;
+import dev.logqueue.sdk.client.Bodies.TopicDetails;
 import dev.logqueue.sdk.client.LogQueueApi;
 import java.net.URI;
 import java.time.Duration;
@@ -108,12 +110,87 @@ public class LogQueueClient implements AutoCloseable {
    * @throws TopicExistsException if there is one of that name
    */
   public void createTopic(String topic) {
-    retry.call("create topic", false, () -> api.createTopic(new NewTopic(topic)));
+    createTopic(topic, Retention.DEFAULTS);
+  }
+
+  /**
+   * Creates a topic that keeps what {@code retention} says (its null fields: the broker's
+   * defaults).
+   *
+   * @throws TopicExistsException if there is one of that name
+   */
+  public void createTopic(String topic, Retention retention) {
+    retry.call(
+        "create topic",
+        false,
+        () -> api.createTopic(new NewTopic(topic, retention.millis(), retention.bytes())));
   }
 
   /** The broker's topics, in the order they were created. */
   public List<String> listTopics() {
     return retry.call("list topics", true, () -> api.topics().topics());
+  }
+
+  /**
+   * A topic's retained range, retention, producers and consumers, as the broker holds them now.
+   *
+   * @throws TopicNotFoundException if there is no such topic
+   */
+  public TopicInfo topic(String topic) {
+    return info(retry.call("look at topic", true, () -> api.topic(topic)).topic());
+  }
+
+  /**
+   * Changes what a topic keeps (null fields: the broker's defaults); the broker deletes what is
+   * beyond in the background.
+   *
+   * @return the topic, changed
+   */
+  public TopicInfo setRetention(String topic, Retention retention) {
+    RetentionChange change = new RetentionChange(retention.millis(), retention.bytes());
+    return info(retry.call("set retention", true, () -> api.setRetention(topic, change)).topic());
+  }
+
+  /**
+   * Deletes a topic, its producers, its consumers and its messages (for good once it returns); the
+   * name may be created again, as a new topic.
+   *
+   * @throws TopicNotFoundException if there is no such topic (also when a retry finds it deleted)
+   */
+  public void deleteTopic(String topic) {
+    retry.call("delete topic", false, () -> api.deleteTopic(topic));
+  }
+
+  /**
+   * Deletes a consumer of a topic: its id and position are gone, its name (if durable) is free.
+   *
+   * @throws ClientNotFoundException if the topic has no such consumer
+   */
+  public void deleteConsumer(String topic, long consumerId) {
+    retry.call("delete consumer", false, () -> api.deleteConsumer(topic, consumerId));
+  }
+
+  private static TopicInfo info(TopicDetails details) {
+    return new TopicInfo(
+        details.name(),
+        details.startOffset(),
+        details.endOffset(),
+        details.messages(),
+        details.bytes(),
+        details.retentionMs(),
+        details.retentionBytes(),
+        details.producers(),
+        details.consumers().stream()
+            .map(
+                c ->
+                    new TopicInfo.ConsumerInfo(
+                        c.consumerId(),
+                        c.name(),
+                        "explicit".equals(c.ack()),
+                        c.offset(),
+                        c.lag(),
+                        c.leased()))
+            .toList());
   }
 
   /** The REST client underneath, for what the facades do not offer. */

@@ -62,6 +62,8 @@ class MetricsIT {
             "logqueue_commit_duration_max", "gauge",
             "logqueue_commit_duration_mean", "gauge",
             "logqueue_history_cache_bytes", "gauge",
+            "logqueue_retention_deleted", "gauge",
+            "logqueue_retention_pending", "gauge",
             "logqueue_topics", "gauge",
             "logqueue_window_messages", "gauge"),
         types);

@@ -8,6 +8,7 @@ import dev.logqueue.testkit.Database;
 import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Http.Reply;
 import dev.logqueue.testkit.Wire;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,8 @@ class SchemaUpgradeIT {
     assertEquals(3, wire.registerConsumer("old"));
 
     broker.stop();
-    assertEquals(List.of("1", "2", "3"), appliedVersions(database, data), "baselined at 1");
+    assertEquals(
+        List.of("1", "2", "3", "4", "5"), appliedVersions(database, data), "baselined at 1");
     broker.start(); // an upgraded database starts like any other
     wire = new Wire(broker.uri());
     Reply retried =
@@ -95,6 +97,10 @@ class SchemaUpgradeIT {
                 Http.json("topic", "old", "producer_id", 1, "message", "m-3", "message_id", "x"));
     assertTrue(retried.json().getBoolean("duplicate"), retried::toString);
     assertEquals(List.of("m-2", "m-3"), wire.consume("old", 1, 10));
+    JsonObject old = wire.http().get("topics/old").json().getJsonObject("topic");
+    assertEquals(4, old.getInt("messages"), old::toString);
+    assertEquals(12, old.getInt("bytes"), "the positions of the old messages were computed");
+    assertEquals(0, old.getInt("start_offset"));
   }
 
   /** What Flyway recorded: version 1 as the baseline, then the versions it applied. */

@@ -16,8 +16,10 @@ import dev.logqueue.sdk.Message;
 import dev.logqueue.sdk.MessageTooLargeException;
 import dev.logqueue.sdk.Producer;
 import dev.logqueue.sdk.QueueEmptyException;
+import dev.logqueue.sdk.Retention;
 import dev.logqueue.sdk.Retry;
 import dev.logqueue.sdk.TopicExistsException;
+import dev.logqueue.sdk.TopicInfo;
 import dev.logqueue.sdk.TopicMismatchException;
 import dev.logqueue.sdk.TopicNotFoundException;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
@@ -93,6 +95,57 @@ class SdkIT {
       assertThrows(TopicExistsException.class, () -> client.createTopic(first));
       List<String> topics = client.listTopics();
       assertTrue(topics.indexOf(first) < topics.indexOf(second), topics::toString);
+    }
+  }
+
+  @Test
+  void retentionTopicDetailsAndDeletion() throws Exception {
+    String kept = topic("kept");
+    try (Producer producer = Producer.builder(url).build()) {
+      producer.createTopic(kept, Retention.bytes(30).andAge(Duration.ofHours(1)));
+      TopicInfo created = producer.topic(kept);
+      assertEquals(30, created.retentionBytes());
+      assertEquals(3_600_000, created.retentionMillis());
+      List<String> skipped = new ArrayList<>();
+      try (Consumer late =
+          Consumer.builder(url)
+              .topics(kept)
+              .onSkipped((topic, count) -> skipped.add(topic + ":" + count))
+              .build()) {
+        for (int i = 0; i < 20; i++) {
+          producer.send(kept, "msg-" + (100 + i)); // 7 bytes each: 4 fit in 30
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (producer.topic(kept).startOffset() < 16 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        TopicInfo retained = producer.topic(kept);
+        assertEquals(16, retained.startOffset());
+        assertEquals(20, retained.endOffset());
+        assertEquals(28, retained.bytes());
+        assertEquals(1, retained.producers());
+        assertEquals(1, retained.consumers().size());
+        assertEquals(4, retained.consumers().get(0).lag());
+        List<Message> read = late.pollBatch(Duration.ofSeconds(1), 10);
+        assertEquals("msg-116", read.get(0).text(), "from the first message retained");
+        assertEquals(List.of(kept + ":16"), skipped, "told what it missed");
+        assertEquals(16, late.skipped());
+
+        TopicInfo changed = producer.setRetention(kept, Retention.UNLIMITED);
+        assertEquals(0, changed.retentionBytes());
+        assertEquals(0, changed.retentionMillis());
+        producer.deleteConsumer(kept, retained.consumers().get(0).id());
+        assertEquals(List.of(), producer.topic(kept).consumers());
+        assertThrows(
+            ClientNotFoundException.class,
+            () -> producer.deleteConsumer(kept, retained.consumers().get(0).id()));
+      }
+      producer.deleteTopic(kept);
+      assertThrows(TopicNotFoundException.class, () -> producer.topic(kept));
+      assertFalse(producer.listTopics().contains(kept));
+      assertThrows(TopicNotFoundException.class, () -> producer.deleteTopic(kept));
+      producer.createTopic(kept);
+      assertEquals(0, producer.topic(kept).endOffset(), "created again, as a new topic");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.logqueue.sdk.client;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbProperty;
 import java.util.List;
 
@@ -11,7 +12,43 @@ public final class Bodies {
   /** {@code {"status":"success"}}, with a message on some answers. */
   public record Success(String status, String message) {}
 
-  public record NewTopic(String name) {}
+  /** POST /topics: a retention field left null is the broker's default. */
+  public record NewTopic(
+      String name,
+      @JsonbProperty("retention_ms") Long retentionMs,
+      @JsonbProperty("retention_bytes") Long retentionBytes) {
+
+    public NewTopic(String name) {
+      this(name, null, null);
+    }
+  }
+
+  /** PUT /topics/{name}: both fields are sent; null returns one to the broker's default. */
+  public record RetentionChange(
+      @JsonbNillable @JsonbProperty("retention_ms") Long retentionMs,
+      @JsonbNillable @JsonbProperty("retention_bytes") Long retentionBytes) {}
+
+  /** GET /topics/{name}, and PUT's answer. */
+  public record TopicAnswer(String status, TopicDetails topic) {}
+
+  public record TopicDetails(
+      String name,
+      @JsonbProperty("start_offset") long startOffset,
+      @JsonbProperty("end_offset") long endOffset,
+      long messages,
+      long bytes,
+      @JsonbProperty("retention_ms") long retentionMs,
+      @JsonbProperty("retention_bytes") long retentionBytes,
+      int producers,
+      List<ConsumerDetails> consumers) {}
+
+  public record ConsumerDetails(
+      @JsonbProperty("consumer_id") long consumerId,
+      String name,
+      String ack,
+      long offset,
+      long lag,
+      int leased) {}
 
   public record Topics(String status, List<String> topics) {}
 
@@ -81,8 +118,12 @@ public final class Bodies {
   /** A message leased to an explicit consumer. */
   public record Record(long offset, String message, long timestamp, int delivery) {}
 
+  /** {@code skipped}: what retention deleted before the consumer read it; null if nothing. */
   public record Leased(
-      String status, List<Record> records, @JsonbProperty("lease_until") long leaseUntil) {}
+      String status,
+      List<Record> records,
+      @JsonbProperty("lease_until") long leaseUntil,
+      Long skipped) {}
 
   /** POST /consumer/ack; null fields are left out. */
   public record AckRequest(
@@ -111,7 +152,8 @@ public final class Bodies {
       int max,
       @JsonbProperty("wait_ms") long waitMs) {}
 
-  public record Batch(String status, List<String> messages) {}
+  /** {@code skipped}: what retention deleted before the consumer read it; null if nothing. */
+  public record Batch(String status, List<String> messages, Long skipped) {}
 
   public record Size(String status, long size) {}
 

@@ -16,14 +16,19 @@ import dev.logqueue.sdk.client.Bodies.ProduceRequest;
 import dev.logqueue.sdk.client.Bodies.Produced;
 import dev.logqueue.sdk.client.Bodies.ProducerRegistered;
 import dev.logqueue.sdk.client.Bodies.RegisterRequest;
+import dev.logqueue.sdk.client.Bodies.RetentionChange;
 import dev.logqueue.sdk.client.Bodies.Size;
 import dev.logqueue.sdk.client.Bodies.Success;
+import dev.logqueue.sdk.client.Bodies.TopicAnswer;
 import dev.logqueue.sdk.client.Bodies.TopicRequest;
 import dev.logqueue.sdk.client.Bodies.Topics;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.concurrent.CompletionStage;
@@ -31,8 +36,8 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The broker's HTTP API (v1, and v2's produce ids and explicit consumers) as a MicroProfile typed
- * REST client.
+ * The broker's HTTP API (v1, and v2's produce ids, explicit consumers, retention and the topics'
+ * lifecycle) as a MicroProfile typed REST client.
  *
  * <p>Inject it with {@code @Inject @RestClient LogQueueApi} and configure its address with {@code
  * logqueue/mp-rest/url} (MicroProfile Config), or build one with {@code RestClientBuilder}. A
@@ -61,6 +66,25 @@ public interface LogQueueApi extends AutoCloseable {
   @GET
   @Path("topics")
   Topics topics();
+
+  /** A topic's retained range, retention, producers and consumers. */
+  @GET
+  @Path("topics/{name}")
+  TopicAnswer topic(@PathParam("name") String name);
+
+  /** Changes a topic's retention; the answer is the topic. */
+  @PUT
+  @Path("topics/{name}")
+  TopicAnswer setRetention(@PathParam("name") String name, RetentionChange retention);
+
+  /** Deletes a topic, its producers, consumers and messages. */
+  @DELETE
+  @Path("topics/{name}")
+  Success deleteTopic(@PathParam("name") String name);
+
+  @DELETE
+  @Path("topics/{name}/consumers/{id}")
+  Success deleteConsumer(@PathParam("name") String name, @PathParam("id") long consumerId);
 
   @POST
   @Path("producer/register")

@@ -38,6 +38,17 @@ public class QueueMetrics {
             + " memory",
         MetricUnits.BYTES,
         q -> q.historyBytes());
+    gauge(
+        "logqueue.retention.pending",
+        "Messages below the topics' first retained offsets (and of deleted topics) that the"
+            + " background deletion has yet to remove",
+        MetricUnits.NONE,
+        q -> q.retentionPending());
+    gauge(
+        "logqueue.retention.deleted",
+        "Message rows the background deletion removed since the broker started",
+        MetricUnits.NONE,
+        q -> q.retentionDeleted());
     Counter commits =
         counter("logqueue.commits", "Database transactions committed since the broker started");
     Counter requests =

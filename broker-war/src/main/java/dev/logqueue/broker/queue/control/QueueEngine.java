@@ -31,7 +31,7 @@ public class QueueEngine {
 
   private volatile Committer committer;
   private volatile Thread committerThread;
-  private RetentionKeeper retention;
+  private volatile RetentionKeeper retention;
   private Thread retentionThread;
   private volatile HistoryCache history;
   private ScheduledThreadPoolExecutor timers;
@@ -171,6 +171,11 @@ public class QueueEngine {
 
   HistoryCache history() {
     return history;
+  }
+
+  /** Retention's work: messages it is to delete, and rows it deleted since the start. */
+  RetentionKeeper retention() {
+    return retention;
   }
 
   /** The committed state, none while there is none (starting, or rebuilding). */

@@ -20,7 +20,7 @@ public class QueueGauges {
     return engine.committedState().map(state -> (long) state.topicCount()).orElse(0L);
   }
 
-  /** Messages appended to all topics since they were created. */
+  /** Messages retained in all topics. */
   public long messageCount() {
     return engine.committedState().map(QueueState::messageCount).orElse(0L);
   }
@@ -28,6 +28,18 @@ public class QueueGauges {
   /** Recent messages held in memory, all topics' windows together. */
   public long windowMessages() {
     return engine.committedState().map(QueueState::windowMessages).orElse(0L);
+  }
+
+  /** Messages retention (or a topic's deletion) is to delete and has not yet. */
+  public long retentionPending() {
+    RetentionKeeper keeper = engine.retention();
+    return keeper == null ? 0 : keeper.pending();
+  }
+
+  /** Rows retention (or topics' deletion) deleted since the broker started. */
+  public long retentionDeleted() {
+    RetentionKeeper keeper = engine.retention();
+    return keeper == null ? 0 : keeper.deleted();
   }
 
   /** Bytes of older messages held in memory for consumers that read behind the windows. */

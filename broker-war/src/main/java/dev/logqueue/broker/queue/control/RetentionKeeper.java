@@ -10,10 +10,12 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +43,8 @@ final class RetentionKeeper implements Runnable {
   // deleted topics whose messages are still stored, with their ends
   private final Map<TopicId, Long> deleted = new LinkedHashMap<>();
   private QueueState seen;
+  private volatile long pending;
+  private final AtomicLong deletedRows = new AtomicLong();
 
   RetentionKeeper(LogStore store, QueueSettings settings, Supplier<Committer> committer) {
     this.store = store;
@@ -49,6 +53,16 @@ final class RetentionKeeper implements Runnable {
   }
 
   /** Ends the thread's work, at the latest once the deletion it is doing has committed. */
+  /** Messages below the topics' starts, and of deleted topics, not deleted yet (last round). */
+  long pending() {
+    return pending;
+  }
+
+  /** Rows deleted since the keeper started. */
+  long deleted() {
+    return deletedRows.get();
+  }
+
   void stop() {
     synchronized (this) {
       running = false;
@@ -108,21 +122,33 @@ final class RetentionKeeper implements Runnable {
         retain(current, topic, state.retentionOf(topic), now);
       }
     }
-    for (TopicLog topic : state.allTopics()) {
+    long behind = 0;
+    List<TopicLog> topics = state.allTopics();
+    for (TopicLog topic : topics) {
+      long stored = lowest.computeIfAbsent(topic.id(), id -> store.lowestOffset(id, topic.start()));
+      behind += Math.max(0, topic.start() - stored);
+    }
+    Map<TopicId, Long> deletedFrom = new HashMap<>();
+    for (var entry : deleted.entrySet()) {
+      long from = store.lowestOffset(entry.getKey(), entry.getValue());
+      deletedFrom.put(entry.getKey(), from);
+      behind += entry.getValue() - from;
+    }
+    pending = behind;
+    for (TopicLog topic : topics) {
       if (!running || System.nanoTime() - until >= 0) {
         return;
       }
-      long stored = lowest.computeIfAbsent(topic.id(), id -> store.lowestOffset(id, topic.start()));
+      long stored = lowest.get(topic.id());
       lowest.put(topic.id(), deleteBelow(topic.id(), stored, topic.start(), until));
     }
-    for (var entry : Map.copyOf(deleted).entrySet()) {
+    for (var entry : deletedFrom.entrySet()) {
       if (!running || System.nanoTime() - until >= 0) {
         return;
       }
       TopicId id = entry.getKey();
-      long end = entry.getValue();
-      long from = store.lowestOffset(id, end);
-      if (deleteBelow(id, from, end, until) >= end) {
+      long end = deleted.get(id);
+      if (deleteBelow(id, entry.getValue(), end, until) >= end) {
         store.forgetDeletedTopic(id);
         deleted.remove(id);
       }
@@ -185,7 +211,8 @@ final class RetentionKeeper implements Runnable {
     while (at < to && running && System.nanoTime() - roundEnd < 0) {
       long next = Math.min(to, at + settings.deleteBatch());
       long started = System.nanoTime();
-      store.deleteMessages(topic, at, next);
+      deletedRows.addAndGet(store.deleteMessages(topic, at, next));
+      pending = Math.max(0, pending - (next - at));
       at = next;
       pause(System.nanoTime() - started);
     }

@@ -10,9 +10,9 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The database schema, in versions: {@code db/migration/V<n>__*.sql}, written for H2 and PostgreSQL
- * alike and applied by Flyway when the store is first used rather than at deployment, so that a
- * database that is down at boot does not fail the deployment. Flyway records what it applied in
- * {@value #HISTORY}.
+ * alike, and Java ones for what only one of them has ({@link V5__Message_autovacuum}), applied by
+ * Flyway when the store is first used rather than at deployment, so that a database that is down at
+ * boot does not fail the deployment. Flyway records what it applied in {@value #HISTORY}.
  *
  * <p>The first release created version 1 itself, without a history table: a database that has its
  * tables but no history is taken as being at version 1 (baselined) and upgraded from there. A
@@ -38,6 +38,7 @@ final class Schema {
         Flyway.configure(Schema.class.getClassLoader())
             .dataSource(dataSource)
             .locations(LOCATION)
+            .javaMigrations(new V5__Message_autovacuum())
             .table(HISTORY)
             .baselineOnMigrate(true)
             .baselineVersion(firstRelease ? "1" : "0")
