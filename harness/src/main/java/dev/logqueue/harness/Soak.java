@@ -84,6 +84,17 @@ final class Soak {
       Sample reference = reference();
       return maxDisk() <= 1.5 * reference.diskBytes() && maxRss() <= 1.5 * reference.rssBytes();
     }
+
+    /**
+     * Whether the disk stopped growing: its last sample at most 5% above the one 20 s before. A
+     * store that reused no space would grow by the produce rate all along; one that reuses it grows
+     * only until the first space freed can be written again (H2 keeps freed chunks for 45 s,
+     * PostgreSQL's until a vacuum).
+     */
+    boolean plateaued() {
+      int n = samples.size();
+      return n >= 3 && samples.get(n - 1).diskBytes() <= 1.05 * samples.get(n - 3).diskBytes();
+    }
   }
 
   private static final int BATCH = 100;
@@ -109,7 +120,7 @@ final class Soak {
     Broker broker =
         Broker.on(database)
             .dataDirectory(data)
-            .javaOptions("-Xmx512m -XX:+UseSerialGC")
+            .javaOptions("-Xmx512m") // the broker's default (LOGQUEUE_JAVA_OPTS)
             .setting("LOGQUEUE_RETENTION_CHECK_MS", 1000)
             .start();
     try {

@@ -66,6 +66,13 @@ public interface LogStore {
   /** Forgets a deleted topic once its messages are gone (see {@link Snapshot#deletedTopics}). */
   void forgetDeletedTopic(TopicId topic);
 
+  /**
+   * Makes the space of deleted messages reusable now, where the database needs to be told
+   * (PostgreSQL: a plain {@code VACUUM} of the message table, which runs beside the writes); a
+   * no-op where it reuses it by itself.
+   */
+  void reclaim();
+
   /** Whether the database answers now. */
   boolean isReachable();
 

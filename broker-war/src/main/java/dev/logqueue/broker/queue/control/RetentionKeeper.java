@@ -27,7 +27,10 @@ import java.util.function.Supplier;
  * deleteBatch} rows, apart from the commits, pausing as long as each took, so that deleting never
  * takes more than half of the store's time from produce and consume.
  *
- * <p>Deletion is idempotent: after a restart it resumes from the lowest row still stored.
+ * <p>Deletion is idempotent: after a restart it resumes from the lowest row still stored. Once
+ * {@value #RECLAIM_ROWS} rows or more were deleted, and at most every {@value #RECLAIM_SECONDS} s,
+ * the store is told to make their space reusable ({@link LogStore#reclaim()}: PostgreSQL's
+ * autovacuum would wait for its next round, a minute by default, while the table grows).
  */
 final class RetentionKeeper implements Runnable {
 
@@ -45,6 +48,11 @@ final class RetentionKeeper implements Runnable {
   private QueueState seen;
   private volatile long pending;
   private final AtomicLong deletedRows = new AtomicLong();
+  private long deletedSinceReclaim;
+  private long lastReclaim = System.nanoTime();
+
+  static final long RECLAIM_ROWS = 10_000;
+  static final long RECLAIM_SECONDS = 10;
 
   RetentionKeeper(LogStore store, QueueSettings settings, Supplier<Committer> committer) {
     this.store = store;
@@ -85,6 +93,7 @@ final class RetentionKeeper implements Runnable {
       long started = System.nanoTime();
       try {
         round(started + TimeUnit.MILLISECONDS.toNanos(pause));
+        reclaimIfDue();
       } catch (LogQueueException | StoreException e) {
         // unavailable: the next round tries again
         LOG.log(Level.DEBUG, "Retention round interrupted", e);
@@ -155,6 +164,15 @@ final class RetentionKeeper implements Runnable {
     }
   }
 
+  private void reclaimIfDue() {
+    if (deletedSinceReclaim >= RECLAIM_ROWS
+        && System.nanoTime() - lastReclaim >= TimeUnit.SECONDS.toNanos(RECLAIM_SECONDS)) {
+      store.reclaim();
+      deletedSinceReclaim = 0;
+      lastReclaim = System.nanoTime();
+    }
+  }
+
   /** Moves a topic's start to what its retention keeps, if that is further than it is. */
   private void retain(Committer current, TopicLog topic, Retention retention, long now)
       throws InterruptedException {
@@ -211,7 +229,9 @@ final class RetentionKeeper implements Runnable {
     while (at < to && running && System.nanoTime() - roundEnd < 0) {
       long next = Math.min(to, at + settings.deleteBatch());
       long started = System.nanoTime();
-      deletedRows.addAndGet(store.deleteMessages(topic, at, next));
+      int rows = store.deleteMessages(topic, at, next);
+      deletedRows.addAndGet(rows);
+      deletedSinceReclaim += rows;
       pending = Math.max(0, pending - (next - at));
       at = next;
       pause(System.nanoTime() - started);

@@ -27,6 +27,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -246,6 +247,24 @@ public class JpaLogStore implements LogStore {
           LifecycleRows.forgetDeletedTopic(connection, topic);
           return 0;
         });
+  }
+
+  @Override
+  public void reclaim() {
+    try (Connection connection = dataSource.getConnection()) {
+      if (!"PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName())) {
+        return; // H2's store reuses the space of its sparse chunks by itself
+      }
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(true); // VACUUM runs outside a transaction
+      try (Statement vacuum = connection.createStatement()) {
+        vacuum.execute("VACUUM lq_message");
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Could not vacuum the message table", e);
+    }
   }
 
   /** Work by JDBC in a transaction of its own, on a connection of the persistence unit. */

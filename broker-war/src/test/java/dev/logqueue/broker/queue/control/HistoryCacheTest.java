@@ -88,6 +88,11 @@ class HistoryCacheTest {
     }
 
     @Override
+    public void reclaim() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public boolean isReachable() {
       return true;
     }

@@ -34,6 +34,7 @@ final class MemoryLogStore implements LogStore {
   final AtomicInteger commits = new AtomicInteger();
   final AtomicInteger reads = new AtomicInteger();
   final AtomicInteger deletions = new AtomicInteger();
+  final AtomicInteger reclaims = new AtomicInteger();
 
   /** Makes every call fail (true) or work again (false). */
   void down(boolean down) {
@@ -291,6 +292,12 @@ final class MemoryLogStore implements LogStore {
   public synchronized void forgetDeletedTopic(TopicId topic) {
     check();
     deletedTopics.remove(topic);
+  }
+
+  @Override
+  public void reclaim() {
+    check();
+    reclaims.incrementAndGet();
   }
 
   @Override
