@@ -7,7 +7,6 @@ import dev.logqueue.testkit.Layout;
 import dev.logqueue.testkit.Postgres;
 import dev.logqueue.testkit.Wire;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -464,16 +464,7 @@ public final class Benchmark {
   }
 
   static String batchBody(String topic, long producer, int size) {
-    JsonArrayBuilder messages = Json.createArrayBuilder();
-    for (int i = 0; i < size; i++) {
-      messages.add(MESSAGE);
-    }
-    return Json.createObjectBuilder()
-        .add("topic", topic)
-        .add("producer_id", producer)
-        .add("messages", messages)
-        .build()
-        .toString();
+    return Wire.batchBody(topic, producer, Collections.nCopies(size, MESSAGE));
   }
 
   /** Produces {@code count} messages in batches of 100, from four threads. */

@@ -7,7 +7,6 @@ import dev.logqueue.testkit.Http.Reply;
 import dev.logqueue.testkit.Layout;
 import dev.logqueue.testkit.Wire;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -268,16 +267,11 @@ final class Soak {
   }
 
   private static String batch(String topic, long producer, int from, int count, String text) {
-    JsonArrayBuilder messages = Json.createArrayBuilder();
+    List<String> messages = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       messages.add(String.format("%07d ", from + i) + text);
     }
-    return Json.createObjectBuilder()
-        .add("topic", topic)
-        .add("producer_id", producer)
-        .add("messages", messages)
-        .build()
-        .toString();
+    return Wire.batchBody(topic, producer, messages);
   }
 
   private static void check(Reply reply) {

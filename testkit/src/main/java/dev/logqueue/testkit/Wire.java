@@ -1,6 +1,8 @@
 package dev.logqueue.testkit;
 
 import dev.logqueue.testkit.Http.Reply;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.net.URI;
@@ -43,6 +45,18 @@ public final class Wire {
       throw new AssertionError("Expected success, got " + reply);
     }
     return body;
+  }
+
+  /** A batch produce's body: {@code {"topic":T,"producer_id":P,"messages":[...]}}. */
+  public static String batchBody(String topic, long producer, List<String> messages) {
+    JsonArrayBuilder array = Json.createArrayBuilder();
+    messages.forEach(array::add);
+    return Json.createObjectBuilder()
+        .add("topic", topic)
+        .add("producer_id", producer)
+        .add("messages", array)
+        .build()
+        .toString();
   }
 
   public void createTopic(String topic) {

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
+import dev.logqueue.testkit.Eventually;
 import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Http.Reply;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
+import dev.logqueue.testkit.Wire;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -67,13 +67,8 @@ class LifecycleIT {
   }
 
   List<Long> produce(String topic, long producer, List<String> messages) {
-    JsonArrayBuilder array = Json.createArrayBuilder();
-    messages.forEach(array::add);
     JsonObject answer =
-        ok(
-            http.post(
-                "producer/produce",
-                json("topic", topic, "producer_id", producer, "messages", array.build())));
+        ok(http.post("producer/produce", Wire.batchBody(topic, producer, messages)));
     return answer.getJsonArray("offsets").getValuesAs(JsonNumber.class).stream()
         .map(JsonNumber::longValue)
         .toList();
@@ -97,18 +92,7 @@ class LifecycleIT {
   }
 
   static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("Not within 30 s: " + what);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Eventually.eventually(what, Duration.ofSeconds(30), condition);
   }
 
   @Test

@@ -544,7 +544,9 @@ abstract sealed class Command<T>
 
     @Override
     Void apply(Batch batch) {
-      if (!topic.isDeleted() && start > topic.start() && start <= topic.end()) {
+      // the topic as the keeper saw it: not if it was deleted, or the state rebuilt since
+      boolean current = batch.state().findTopic(topic.name()).orElse(null) == topic;
+      if (current && start > topic.start() && start <= topic.end()) {
         batch.retainFrom(topic, start, position, time);
       }
       return null;

@@ -181,7 +181,6 @@ final class QueueState {
    */
   void remove(TopicLog topic) {
     deletions.add(new DeletedTopic(topic.id(), topic.end()));
-    topic.markDeleted();
     topics.remove(topic.name(), topic);
     topicsInOrder.remove(topic);
     Set<ProducerId> itsProducers = producersOf.remove(topic);

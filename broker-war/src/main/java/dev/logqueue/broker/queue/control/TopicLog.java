@@ -29,7 +29,6 @@ final class TopicLog {
   // the range is published as one: a reader never sees a start past the end
   private volatile Range range;
   private volatile Retention retention;
-  private volatile boolean deleted;
 
   // window.get(head + (offset - windowStart)) is the message at offset
   private final ArrayList<Message> window = new ArrayList<>();
@@ -147,15 +146,6 @@ final class TopicLog {
       windowStart++;
     }
     compact();
-  }
-
-  /** Whether the topic was deleted: whoever still holds it must not use it. */
-  boolean isDeleted() {
-    return deleted;
-  }
-
-  void markDeleted() {
-    deleted = true;
   }
 
   /** The oldest offset memory still holds. */

@@ -12,6 +12,7 @@ import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
+import dev.logqueue.testkit.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,18 +50,7 @@ class RetentionTest {
   }
 
   static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("Not within 10 s: " + what);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Eventually.eventually(what, Duration.ofSeconds(10), condition);
   }
 
   static AckRequest acks(Long... offsets) {
