@@ -50,6 +50,7 @@ final class RetentionKeeper implements Runnable {
   private final AtomicLong deletedRows = new AtomicLong();
   private long deletedSinceReclaim;
   private long lastReclaim = System.nanoTime();
+  private boolean reclaimRefused;
 
   static final long RECLAIM_ROWS = 10_000;
   static final long RECLAIM_SECONDS = 10;
@@ -167,9 +168,18 @@ final class RetentionKeeper implements Runnable {
   private void reclaimIfDue() {
     if (deletedSinceReclaim >= RECLAIM_ROWS
         && System.nanoTime() - lastReclaim >= TimeUnit.SECONDS.toNanos(RECLAIM_SECONDS)) {
-      store.reclaim();
-      deletedSinceReclaim = 0;
-      lastReclaim = System.nanoTime();
+      try {
+        store.reclaim();
+      } catch (StoreException e) {
+        // a user that does not own the table may not vacuum it: autovacuum still does, later
+        if (!reclaimRefused) {
+          LOG.log(Level.WARNING, "Could not vacuum the message table; autovacuum will", e);
+          reclaimRefused = true;
+        }
+      } finally {
+        deletedSinceReclaim = 0;
+        lastReclaim = System.nanoTime();
+      }
     }
   }
 

@@ -192,6 +192,10 @@ class RetentionTest {
     eventually(
         "deleted down to the start",
         () -> store.offsets(new TopicId(1)).get(0) == queue.topic(LOGS).start());
+    long start = queue.topic(LOGS).start();
+    assertTrue(
+        store.deletions.get() >= start / 7,
+        store.deletions.get() + " deletions for " + start + " rows: at most 7 rows each");
   }
 
   @Test
