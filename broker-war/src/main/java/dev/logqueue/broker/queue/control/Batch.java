@@ -130,9 +130,15 @@ final class Batch {
   /**
    * Appends messages in order, each with its id from {@code ids} (none if {@code ids} is empty,
    * else one per message). A message whose id the topic appended within its dedup window, or
-   * earlier in this batch, is not appended again: it answers the offset it got then.
+   * earlier in this batch, is not appended again: it answers the offset it got then. {@code
+   * lengths} are the texts' lengths in UTF-8.
    */
-  Appended append(TopicLog topic, ProducerId producer, List<String> texts, List<MessageId> ids) {
+  Appended append(
+      TopicLog topic,
+      ProducerId producer,
+      List<String> texts,
+      long[] lengths,
+      List<MessageId> ids) {
     long at = appendTime(topic);
     List<Long> offsets = new ArrayList<>(texts.size());
     int duplicates = 0;
@@ -144,7 +150,7 @@ final class Batch {
         duplicates++;
         continue;
       }
-      long offset = append(topic, producer, Message.of(texts.get(i), at), id);
+      long offset = append(topic, producer, Message.of(texts.get(i), at), lengths[i], id);
       offsets.add(offset);
       if (id != null) {
         newIds
@@ -165,16 +171,17 @@ final class Batch {
             original.text(),
             appendTime(target),
             new Message.Origin(origin.name(), offset, deliveries));
-    append(target, ProducerId.BROKER, copy, null);
+    append(target, ProducerId.BROKER, copy, Utf8.length(copy.text()), null);
   }
 
-  private long append(TopicLog topic, ProducerId producer, Message message, MessageId id) {
+  private long append(
+      TopicLog topic, ProducerId producer, Message message, long length, MessageId id) {
     List<Message> pending = appended.computeIfAbsent(topic, t -> new ArrayList<>());
     long offset = topic.end() + pending.size();
     long before = appendedBytes.getOrDefault(topic, 0L);
     long position = topic.range().endPosition() + before;
     messages.add(new MessageRecord(topic.id(), offset, producer, message, id, position));
-    appendedBytes.put(topic, before + Utf8.length(message.text()));
+    appendedBytes.put(topic, before + length);
     pending.add(message);
     return offset;
   }

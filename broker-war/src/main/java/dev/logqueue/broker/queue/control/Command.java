@@ -240,18 +240,22 @@ abstract sealed class Command<T>
     private final TopicName topic;
     private final ProducerId producer;
     private final List<String> texts;
+    private final long[] lengths;
     private final List<MessageId> ids;
 
+    /** {@code lengths} are the texts' lengths in UTF-8, measured by the caller's size check. */
     Append(
         TopicName topic,
         ProducerId producer,
         List<String> texts,
+        long[] lengths,
         List<MessageId> ids,
         long deadline) {
       super(deadline);
       this.topic = topic;
       this.producer = producer;
       this.texts = texts;
+      this.lengths = lengths;
       this.ids = ids;
     }
 
@@ -263,7 +267,7 @@ abstract sealed class Command<T>
     @Override
     Appended apply(Batch batch) {
       TopicLog log = batch.state().producerTopic(topic, producer);
-      return batch.append(log, producer, texts, ids);
+      return batch.append(log, producer, texts, lengths, ids);
     }
   }
 

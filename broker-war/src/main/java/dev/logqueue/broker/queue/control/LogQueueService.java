@@ -147,9 +147,11 @@ public class LogQueueService {
           ErrorCode.MESSAGE_TOO_LARGE,
           texts.size() + " messages in one request; the limit is " + settings.produceMaxMessages());
     }
+    long[] lengths = new long[texts.size()];
     long bytes = 0;
-    for (String text : texts) {
-      bytes += checkSize(text);
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = checkSize(texts.get(i));
+      bytes += lengths[i];
     }
     if (bytes > settings.produceMaxBytes()) {
       throw new LogQueueException(
@@ -162,7 +164,7 @@ public class LogQueueService {
     Committer current = committer();
     current.state().producerTopic(topic, producer);
     return current.submit(
-        new Append(topic, producer, List.copyOf(texts), List.copyOf(ids), deadline()));
+        new Append(topic, producer, List.copyOf(texts), lengths, List.copyOf(ids), deadline()));
   }
 
   /**

@@ -138,11 +138,10 @@ final class RetentionKeeper implements Runnable {
       long stored = lowest.computeIfAbsent(topic.id(), id -> store.lowestOffset(id, topic.start()));
       behind += Math.max(0, topic.start() - stored);
     }
-    Map<TopicId, Long> deletedFrom = new HashMap<>();
     for (var entry : deleted.entrySet()) {
-      long from = store.lowestOffset(entry.getKey(), entry.getValue());
-      deletedFrom.put(entry.getKey(), from);
-      behind += entry.getValue() - from;
+      long end = entry.getValue();
+      long stored = lowest.computeIfAbsent(entry.getKey(), id -> store.lowestOffset(id, end));
+      behind += end - stored;
     }
     pending = behind;
     for (TopicLog topic : topics) {
@@ -152,15 +151,20 @@ final class RetentionKeeper implements Runnable {
       long stored = lowest.get(topic.id());
       lowest.put(topic.id(), deleteBelow(topic.id(), stored, topic.start(), until));
     }
-    for (var entry : deletedFrom.entrySet()) {
+    for (var iterator = deleted.entrySet().iterator(); iterator.hasNext(); ) {
       if (!running || System.nanoTime() - until >= 0) {
         return;
       }
+      var entry = iterator.next();
       TopicId id = entry.getKey();
-      long end = deleted.get(id);
-      if (deleteBelow(id, entry.getValue(), end, until) >= end) {
+      long end = entry.getValue();
+      long reached = deleteBelow(id, lowest.get(id), end, until);
+      if (reached >= end) {
         store.forgetDeletedTopic(id);
-        deleted.remove(id);
+        iterator.remove();
+        lowest.remove(id);
+      } else {
+        lowest.put(id, reached);
       }
     }
   }

@@ -24,7 +24,6 @@ final class TopicLog {
   private final int windowMessages;
   private final long windowBytes;
 
-  private volatile long end;
   private volatile long windowStart;
   // the range is published as one: a reader never sees a start past the end
   private volatile Range range;
@@ -71,7 +70,6 @@ final class TopicLog {
     this.name = name;
     this.retention = retention;
     this.range = range;
-    this.end = range.end();
     this.windowStart = range.end();
     this.lastAppendedAt = lastAppendedAt;
     this.windowMessages = settings.windowMessages();
@@ -104,7 +102,7 @@ final class TopicLog {
 
   /** The offset the next message of this topic gets: how many messages it was given. */
   long end() {
-    return end;
+    return range.end();
   }
 
   /** The first retained offset: the messages below it are deleted, or are being deleted. */
@@ -139,7 +137,7 @@ final class TopicLog {
     }
     long first = start == current.end() ? 0 : time;
     range = new Range(start, position, first, current.end(), current.endPosition());
-    while (windowStart < Math.min(start, end)) {
+    while (windowStart < Math.min(start, current.end())) {
       bytes -= weight(window.get(head));
       window.set(head, null);
       head++;
@@ -155,7 +153,7 @@ final class TopicLog {
 
   /** The committed message at {@code offset} if the window holds it, else {@code null}. */
   Message fromWindow(long offset) {
-    if (offset < windowStart || offset >= end) {
+    if (offset < windowStart || offset >= end()) {
       return null;
     }
     return window.get(head + (int) (offset - windowStart));
@@ -166,6 +164,7 @@ final class TopicLog {
    * ({@link #end()} if none is); -1 if it may be before the window.
    */
   long firstInWindowAtOrAfter(long time) {
+    long end = end();
     if (windowStart == end || window.get(head).timestamp() >= time) {
       return -1;
     }
@@ -205,7 +204,6 @@ final class TopicLog {
             startTime,
             newEnd,
             current.endPosition() + utf8Bytes);
-    end = newEnd;
   }
 
   private void evict() {
