@@ -13,6 +13,7 @@ import dev.logqueue.testkit.Eventually;
 import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Http.Reply;
 import dev.logqueue.testkit.Wire;
+import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -306,5 +307,81 @@ class LifecycleIT {
     return answer.getJsonArray("messages").getValuesAs(jakarta.json.JsonString.class).stream()
         .map(jakarta.json.JsonString::getString)
         .toList();
+  }
+
+  List<String> browse(String query) {
+    JsonObject answer = ok(http.get("topics/logs/messages" + query));
+    return answer.getJsonArray("records").getValuesAs(JsonObject.class).stream()
+        .map(r -> r.getJsonNumber("offset").longValue() + ":" + r.getString("message"))
+        .toList();
+  }
+
+  @Test
+  void messagesAreBrowsedWithoutAConsumerAndTheDetailsOfAllTopicsComeInOneAnswer() {
+    // a window of 10: most of what is browsed comes from the database, after a kill -9 all of it
+    start(Broker.on(Database.forSuite()).setting("LOGQUEUE_WINDOW_MESSAGES", 10));
+    long producer = producer("logs");
+    long reader = consumer("logs");
+    produce("logs", producer, numbered("m", 0, 50));
+    long afterFirst = System.currentTimeMillis();
+    eventually("the clock moved on", () -> System.currentTimeMillis() > afterFirst + 5);
+    produce("logs", producer, List.of("<script>alert(1)</script>"));
+    consume("logs", reader, 5);
+    broker.kill();
+    broker.start();
+
+    assertEquals(List.of("48:m48", "49:m49", "50:<script>alert(1)</script>"), browse("?max=3"));
+    assertEquals(List.of("3:m3", "4:m4"), browse("?offset=3&max=2"));
+    assertEquals(List.of("50:<script>alert(1)</script>"), browse("?timestamp=" + (afterFirst + 1)));
+    assertEquals(List.of(), browse("?offset=51"));
+    JsonObject page = ok(http.get("topics/logs/messages?offset=0&max=1000"));
+    assertEquals(51, page.getJsonArray("records").size());
+    assertEquals(0, page.getJsonNumber("start_offset").longValue());
+    assertEquals(51, page.getJsonNumber("end_offset").longValue());
+    JsonObject first = page.getJsonArray("records").getJsonObject(0);
+    assertTrue(first.getJsonNumber("timestamp").longValue() <= afterFirst);
+    assertFalse(first.containsKey("delivery"), "no consumer was given it");
+
+    assertFailure(http.get("topics/logs/messages?offset=1&timestamp=1"), 400, "bad_request");
+    assertFailure(http.get("topics/logs/messages?max=1001"), 400, "bad_request");
+    assertFailure(http.get("topics/logs/messages?offset=-1"), 400, "bad_request");
+    assertFailure(http.get("topics/logs/messages?offset=x"), 400, "bad_request");
+    assertFailure(http.get("topics/nope/messages"), 404, "topic_not_found");
+    assertFailure(http.get("topics/bad%20name/messages"), 400, "bad_request");
+
+    JsonObject reading = topic("logs").getJsonArray("consumers").getJsonObject(0);
+    assertEquals(5, reading.getJsonNumber("offset").longValue(), "browsing moved nobody");
+    assertEquals(46, reading.getJsonNumber("lag").longValue());
+    assertTrue(reading.getJsonNumber("lag_ms").longValue() > 0, reading.toString());
+    assertEquals(0, reading.getJsonNumber("acked").longValue());
+
+    assertSuccess(http.post("topics", json("name", "empty")));
+    JsonObject all = ok(http.get("topics?details=true"));
+    assertEquals(List.of("logs", "empty"), strings(all, "topics"));
+    List<JsonObject> details = all.getJsonArray("details").getValuesAs(JsonObject.class);
+    assertEquals(List.of("logs", "empty"), details.stream().map(d -> d.getString("name")).toList());
+    assertEquals(
+        withoutLagMillis(topic("logs")),
+        withoutLagMillis(details.get(0)),
+        "as GET /topics/{name} (but lag_ms, which grows with the clock)");
+    assertTrue(details.get(0).getJsonNumber("oldest_timestamp").longValue() <= afterFirst);
+    assertEquals(JsonValue.NULL, details.get(1).get("oldest_timestamp"), "it holds none");
+    assertFalse(ok(http.get("topics")).containsKey("details"), "v1's answer, unchanged");
+    assertFailure(http.get("topics?details=yes"), 400, "bad_request");
+  }
+
+  static List<String> strings(JsonObject object, String name) {
+    return object.getJsonArray(name).getValuesAs(jakarta.json.JsonString.class).stream()
+        .map(jakarta.json.JsonString::getString)
+        .toList();
+  }
+
+  /** A topic's details without its consumers' {@code lag_ms}, which depends on when it was read. */
+  static String withoutLagMillis(JsonObject topic) {
+    var consumers = Json.createArrayBuilder();
+    for (JsonObject consumer : topic.getJsonArray("consumers").getValuesAs(JsonObject.class)) {
+      consumers.add(Json.createObjectBuilder(consumer).remove("lag_ms"));
+    }
+    return Json.createObjectBuilder(topic).add("consumers", consumers).build().toString();
   }
 }

@@ -1,2 +1,2 @@
-/** Health: GET /status, and MicroProfile liveness and readiness. */
+/** Health: GET /status, MicroProfile liveness and readiness, the startup banner. */
 package dev.logqueue.broker.health.boundary;

@@ -63,8 +63,11 @@ final class JsonText {
     return this;
   }
 
-  /** An array of a consume's records, each an object; a dead-lettered copy's with its origin. */
-  JsonText records(String name, List<Taken.Record> records) {
+  /**
+   * An array of records, each an object (with its {@code delivery} if {@code deliveries}); a
+   * dead-lettered copy's with its origin.
+   */
+  JsonText records(String name, List<Taken.Record> records, boolean deliveries) {
     json.append(",\"").append(name).append("\":[");
     for (int i = 0; i < records.size(); i++) {
       Taken.Record record = records.get(i);
@@ -73,7 +76,9 @@ final class JsonText {
       json.append(",\"message\":");
       quote(json, message.text());
       json.append(",\"timestamp\":").append(message.timestamp());
-      json.append(",\"delivery\":").append(record.delivery());
+      if (deliveries) {
+        json.append(",\"delivery\":").append(record.delivery());
+      }
       Message.Origin origin = message.origin();
       if (origin != null) {
         json.append(",\"origin\":{\"topic\":");

@@ -2,13 +2,13 @@ package dev.logqueue.broker.http.boundary;
 
 import dev.logqueue.broker.queue.control.Acked;
 import dev.logqueue.broker.queue.control.Appended;
+import dev.logqueue.broker.queue.control.Browsed;
 import dev.logqueue.broker.queue.control.Registered;
 import dev.logqueue.broker.queue.control.Taken;
 import dev.logqueue.broker.queue.control.TopicDetails;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonWriter;
 import jakarta.json.spi.JsonProvider;
@@ -104,7 +104,7 @@ public final class Replies {
    * also has its {@code origin}.
    */
   public static Response records(Taken taken) {
-    JsonText body = new JsonText().records("records", taken.records());
+    JsonText body = new JsonText().records("records", taken.records(), true);
     if (!taken.isEmpty()) {
       body.number("lease_until", taken.leaseUntil());
     }
@@ -138,10 +138,44 @@ public final class Replies {
 
   /**
    * {@code {"status":"success","topic":{"name","start_offset","end_offset","messages","bytes",
-   * "retention_ms","retention_bytes","producers","consumers":[{"consumer_id","name","ack","offset",
-   * "lag","leased"}, ...]}}}, through JSON-P: not a hot path, and nested.
+   * "oldest_timestamp","retention_ms","retention_bytes","producers","consumers":[{"consumer_id",
+   * "name","ack","offset","lag","lag_ms","leased","acked","redelivered","dead_lettered"}, ...]}}},
+   * through JSON-P: not a hot path, and nested.
    */
   public static Response topic(TopicDetails topic) {
+    return json(JSON.createObjectBuilder().add("status", "success").add("topic", object(topic)));
+  }
+
+  /**
+   * {@code {"status":"success","topics":[names...]}}, with {@code "details":[topic, ...]} (each as
+   * in {@link #topic(TopicDetails)}) if asked for.
+   */
+  public static Response topics(List<TopicDetails> topics, boolean details) {
+    JsonArrayBuilder names = JSON.createArrayBuilder();
+    JsonArrayBuilder objects = JSON.createArrayBuilder();
+    for (TopicDetails topic : topics) {
+      names.add(topic.name().value());
+      objects.add(object(topic));
+    }
+    JsonObjectBuilder body =
+        JSON.createObjectBuilder().add("status", "success").add("topics", names);
+    return json(details ? body.add("details", objects) : body);
+  }
+
+  /**
+   * A topic read without a consumer: {@code {"status":"success","start_offset":S,"end_offset":E,
+   * "records":[{"offset":N,"message":M,"timestamp":T}, ...]}}; a dead-lettered copy's record also
+   * has its {@code origin}.
+   */
+  public static Response browsed(Browsed browsed) {
+    return ok(
+        new JsonText()
+            .number("start_offset", browsed.start())
+            .number("end_offset", browsed.end())
+            .records("records", browsed.records(), false));
+  }
+
+  private static JsonObjectBuilder object(TopicDetails topic) {
     JsonArrayBuilder consumers = JSON.createArrayBuilder();
     for (TopicDetails.ConsumerDetails consumer : topic.consumers()) {
       JsonObjectBuilder entry =
@@ -156,27 +190,35 @@ public final class Replies {
               .add("ack", consumer.explicit() ? "explicit" : "auto")
               .add("offset", consumer.offset())
               .add("lag", consumer.lag())
-              .add("leased", consumer.leased()));
+              .add("lag_ms", consumer.lagMillis())
+              .add("leased", consumer.leased())
+              .add("acked", consumer.acked())
+              .add("redelivered", consumer.redelivered())
+              .add("dead_lettered", consumer.deadLettered()));
     }
-    JsonObject body =
+    JsonObjectBuilder object =
         JSON.createObjectBuilder()
-            .add("status", "success")
-            .add(
-                "topic",
-                JSON.createObjectBuilder()
-                    .add("name", topic.name().value())
-                    .add("start_offset", topic.start())
-                    .add("end_offset", topic.end())
-                    .add("messages", topic.messages())
-                    .add("bytes", topic.bytes())
-                    .add("retention_ms", topic.retention().millis())
-                    .add("retention_bytes", topic.retention().bytes())
-                    .add("producers", topic.producers())
-                    .add("consumers", consumers))
-            .build();
+            .add("name", topic.name().value())
+            .add("start_offset", topic.start())
+            .add("end_offset", topic.end())
+            .add("messages", topic.messages())
+            .add("bytes", topic.bytes());
+    if (topic.messages() == 0) {
+      object.addNull("oldest_timestamp");
+    } else {
+      object.add("oldest_timestamp", topic.oldestTimestamp());
+    }
+    return object
+        .add("retention_ms", topic.retention().millis())
+        .add("retention_bytes", topic.retention().bytes())
+        .add("producers", topic.producers())
+        .add("consumers", consumers);
+  }
+
+  private static Response json(JsonObjectBuilder body) {
     StringWriter text = new StringWriter(256);
     try (JsonWriter writer = JSON.createWriter(text)) {
-      writer.write(body);
+      writer.write(body.build());
     }
     return json(Response.ok(), text.toString().getBytes(StandardCharsets.UTF_8)).build();
   }

@@ -42,6 +42,8 @@ final class Batch {
 
   private final QueueState state;
   private final HistoryCache history;
+  private final QueueCounts counts;
+  private final Tally tally = new Tally();
 
   private final Map<TopicName, TopicLog> newTopics = new LinkedHashMap<>();
   private final Map<ProducerId, TopicLog> newProducers = new LinkedHashMap<>();
@@ -66,13 +68,24 @@ final class Batch {
   private final Map<TopicLog, Map<MessageId, RecentId>> newIds = new HashMap<>();
   private final long now = System.currentTimeMillis();
 
-  Batch(QueueState state, HistoryCache history) {
+  Batch(QueueState state, HistoryCache history, QueueCounts counts) {
     this.state = state;
     this.history = history;
+    this.counts = counts;
   }
 
   QueueState state() {
     return state;
+  }
+
+  /** What topics and consumers did, as committed before this batch. */
+  QueueCounts counts() {
+    return counts;
+  }
+
+  /** What this batch's commands do to explicit consumers, counted once it commits. */
+  Tally tally() {
+    return tally;
   }
 
   /** The wall-clock time of this batch, milliseconds since 1970. */
@@ -165,6 +178,7 @@ final class Batch {
   void deadLetter(ConsumerCursor consumer, long offset, int deliveries) {
     TopicLog origin = consumer.topic();
     Message original = read(origin, offset, 1).get(0);
+    tally.deadLettered(consumer);
     TopicLog target = topicOrCreate(consumer.settings().deadLetterTopic());
     Message copy =
         new Message(
@@ -395,7 +409,12 @@ final class Batch {
     newTopics.values().forEach(state::add);
     newProducers.forEach(state::addProducer);
     newConsumers.forEach(state::add);
-    appended.forEach((topic, messages) -> topic.append(messages, appendedBytes.get(topic)));
+    appended.forEach(
+        (topic, messages) -> {
+          long bytes = appendedBytes.get(topic);
+          topic.append(messages, bytes);
+          counts.appended(topic.id(), messages.size(), bytes);
+        });
     newIds.forEach(
         (topic, ids) ->
             ids.values().forEach(r -> topic.dedup().add(r.id(), r.offset(), r.appendedAt())));
@@ -404,15 +423,23 @@ final class Batch {
     retentions.forEach(TopicLog::retention);
     starts.forEach(
         (topic, retained) -> {
+          counts.retentionRemoved(topic.id(), Math.max(0, retained.start() - topic.start()));
           topic.retainFrom(retained.start(), retained.position(), retained.time());
           topic.dedup().dropBelow(retained.start());
           history.dropBelow(topic.id(), retained.start());
         });
-    deletedConsumers.forEach(state::remove);
+    tally.publish(counts);
+    deletedConsumers.forEach(
+        consumer -> {
+          state.remove(consumer);
+          counts.forget(consumer.id());
+        });
     deletedTopics.forEach(
         topic -> {
+          state.consumersOf(topic).forEach(consumer -> counts.forget(consumer.id()));
           state.remove(topic);
           history.drop(topic.id());
+          counts.forget(topic.id());
         });
   }
 }

@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A change the committer applies to a batch, in the order requests arrived. Its outcome is kept
@@ -32,7 +33,9 @@ abstract sealed class Command<T>
         Command.SetRetention,
         Command.Retain,
         Command.DeleteTopic,
-        Command.DeleteConsumer {
+        Command.DeleteConsumer,
+        Command.Inspect,
+        Command.Browse {
 
   private static final int QUEUED = 0;
   private static final int TAKEN = 1;
@@ -42,6 +45,7 @@ abstract sealed class Command<T>
   private final AtomicInteger phase = new AtomicInteger(QUEUED);
   private final Outcome<T> future = new Outcome<>(this);
   private volatile long deadline;
+  private volatile AtomicLong parkedIn;
   private T value;
   private RuntimeException refusal;
 
@@ -82,14 +86,27 @@ abstract sealed class Command<T>
     return phase.compareAndSet(QUEUED, TAKEN);
   }
 
-  /** The committer parks a taken command until its topic grows or its wait ends. */
-  void park() {
+  /**
+   * The committer parks a taken command until its topic grows or its wait ends; {@code waiting}
+   * counts it until it leaves.
+   */
+  void park(AtomicLong waiting) {
+    parkedIn = waiting;
+    waiting.incrementAndGet();
     phase.set(PARKED);
+  }
+
+  /** Called once by whoever moved the command out of the parked phase. */
+  private boolean unparked() {
+    AtomicLong waiting = parkedIn;
+    parkedIn = null;
+    waiting.decrementAndGet();
+    return true;
   }
 
   /** The committer takes a parked command back, to apply it again; false if it was withdrawn. */
   boolean wake(long newDeadline) {
-    if (phase.compareAndSet(PARKED, TAKEN)) {
+    if (phase.compareAndSet(PARKED, TAKEN) && unparked()) {
       deadline = newDeadline;
       return true;
     }
@@ -101,7 +118,7 @@ abstract sealed class Command<T>
    * was withdrawn or woken first.
    */
   boolean requeue(long newDeadline) {
-    if (phase.compareAndSet(PARKED, QUEUED)) {
+    if (phase.compareAndSet(PARKED, QUEUED) && unparked()) {
       deadline = newDeadline;
       return true;
     }
@@ -110,7 +127,8 @@ abstract sealed class Command<T>
 
   /** Withdraws a command that is queued or parked; false if the committer has it. */
   boolean withdraw() {
-    return phase.compareAndSet(QUEUED, WITHDRAWN) || phase.compareAndSet(PARKED, WITHDRAWN);
+    return phase.compareAndSet(QUEUED, WITHDRAWN)
+        || (phase.compareAndSet(PARKED, WITHDRAWN) && unparked());
   }
 
   boolean isDone() {
@@ -598,6 +616,113 @@ abstract sealed class Command<T>
     Void apply(Batch batch) {
       batch.deleteConsumer(batch.state().consumer(topic, consumer));
       return null;
+    }
+  }
+
+  /**
+   * Reads the details of one topic, or of every topic in creation order: changes nothing. Its
+   * consumers' lags in time read the messages they are at (in the window, or history that the
+   * caller had read into the cache).
+   */
+  static final class Inspect extends Command<List<TopicDetails>> {
+    private final TopicName topic;
+
+    /** {@code topic}: null for every topic. */
+    Inspect(TopicName topic, long deadline) {
+      super(deadline);
+      this.topic = topic;
+    }
+
+    @Override
+    List<TopicDetails> apply(Batch batch) {
+      List<TopicLog> topics =
+          topic == null ? batch.state().allTopics() : List.of(batch.state().topic(topic));
+      List<TopicDetails> details = new ArrayList<>(topics.size());
+      for (TopicLog log : topics) {
+        details.add(TopicDetails.of(batch, log));
+      }
+      return details;
+    }
+  }
+
+  /**
+   * Reads up to {@code max} committed messages of a topic without a consumer: from {@code offset}
+   * (raised to the topic's start), from the first message appended at or after {@code timestamp},
+   * or, with neither, the newest. Changes nothing.
+   */
+  static final class Browse extends Command<Browsed> {
+    private final TopicName topic;
+    private final OptionalLong offset;
+    private final OptionalLong timestamp;
+    private final long stored;
+    private final long searchedUntil;
+    private final int max;
+
+    /**
+     * With {@code timestamp}, the caller has asked the store (so that the committer does not wait
+     * for it): {@code stored} is the first offset below {@code searchedUntil} (the window's start
+     * then) of a message appended at or after it, {@code searchedUntil} if none.
+     */
+    Browse(
+        TopicName topic,
+        OptionalLong offset,
+        OptionalLong timestamp,
+        long stored,
+        long searchedUntil,
+        int max,
+        long deadline) {
+      super(deadline);
+      this.topic = topic;
+      this.offset = offset;
+      this.timestamp = timestamp;
+      this.stored = stored;
+      this.searchedUntil = searchedUntil;
+      this.max = max;
+    }
+
+    @Override
+    int weight() {
+      return max;
+    }
+
+    @Override
+    Browsed apply(Batch batch) {
+      TopicLog log = batch.state().topic(topic);
+      long start = log.start();
+      long end = log.end();
+      long from;
+      if (offset.isPresent()) {
+        from = offset.getAsLong();
+      } else if (timestamp.isPresent()) {
+        from = firstAtOrAfter(batch, log, timestamp.getAsLong());
+      } else {
+        from = end - max;
+      }
+      from = Math.max(from, start);
+      List<Taken.Record> records = new ArrayList<>();
+      if (from < end) {
+        List<Message> messages = batch.read(log, from, (int) Math.min(max, end - from));
+        for (int i = 0; i < messages.size(); i++) {
+          records.add(new Taken.Record(from + i, messages.get(i), 0));
+        }
+      }
+      return new Browsed(start, end, records);
+    }
+
+    /** Timestamps never decrease in a topic: the first hit is the answer. */
+    private long firstAtOrAfter(Batch batch, TopicLog log, long time) {
+      if (stored < searchedUntil) {
+        return stored;
+      }
+      long inWindow = log.firstInWindowAtOrAfter(time);
+      if (inWindow >= 0) {
+        return inWindow;
+      }
+      // none below searchedUntil, none in the window: the window's first, unless it moved on
+      // past messages nobody looked at (rare: the store is asked again, here)
+      return searchedUntil >= log.windowStart()
+          ? log.windowStart()
+          : batch.firstAtOrAfter(log, time);
     }
   }
 }

@@ -44,6 +44,7 @@ final class Committer implements Runnable {
   private final Executor completions;
 
   private final CommitObserver onCommit;
+  private final QueueCounts counts = new QueueCounts();
 
   private final LogStore store;
   private volatile QueueState state;
@@ -83,6 +84,11 @@ final class Committer implements Runnable {
   }
 
   /** The committed state; refused while the committer is rebuilding it. */
+  /** How many consumes wait for messages now. */
+  long waitingConsumes() {
+    return waiting.count();
+  }
+
   QueueState state() {
     QueueState current = state;
     if (current == null || !available) {
@@ -167,7 +173,7 @@ final class Committer implements Runnable {
     if (commands.isEmpty()) {
       return;
     }
-    Batch batch = new Batch(state, history);
+    Batch batch = new Batch(state, history, counts);
     try {
       for (Command<?> command : commands) {
         command.stage(batch);
@@ -176,7 +182,7 @@ final class Committer implements Runnable {
       if (!changes.isEmpty()) {
         long started = System.nanoTime();
         store.commit(changes);
-        onCommit.committed(commands.size(), System.nanoTime() - started);
+        onCommit.committed(commands.size(), changes.messages().size(), System.nanoTime() - started);
       }
       batch.publish();
     } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -48,10 +49,22 @@ final class HistoryCache {
   private final LinkedHashMap<PageKey, Page> pages = new LinkedHashMap<>(64, 0.75f, true);
   private final Map<PageKey, CompletableFuture<Page>> loading = new HashMap<>();
   private long bytes;
+  private long hits;
+  private final AtomicLong misses = new AtomicLong();
 
   /**
    * @param readAhead runs the reads of next pages ({@code Runnable::run}: on the reader's thread)
    */
+  /** Pages readers found here, or read ahead for them. */
+  synchronized long hits() {
+    return hits;
+  }
+
+  /** Pages readers had to read from the store themselves. */
+  long misses() {
+    return misses.get();
+  }
+
   HistoryCache(LogStore store, int pageMessages, long maxBytes, Executor readAhead) {
     this.store = store;
     this.pageMessages = pageMessages;
@@ -135,6 +148,7 @@ final class HistoryCache {
       synchronized (this) {
         Page cached = pages.get(key);
         if (cached != null && cached.covers(offset)) {
+          hits++;
           return cached;
         }
         load = loading.get(key);
@@ -145,11 +159,15 @@ final class HistoryCache {
         }
       }
       if (mine) {
+        misses.incrementAndGet();
         return load(key, load, Math.min(start, offset), Math.max(limit, offset + 1));
       }
       try {
         Page loaded = load.join();
         if (loaded.covers(offset)) {
+          synchronized (this) {
+            hits++; // read ahead for it
+          }
           return loaded;
         }
         // read by someone who needed less of the page, or a part retention deleted since: read it

@@ -36,6 +36,7 @@ final class Leasing {
     TopicLog topic = consumer.topic();
     List<Lease> leases = consumer.deliveries().lease(max, until, topic.end(), maxPending);
     List<Record> records = new ArrayList<>(leases.size());
+    batch.tally().redelivered(consumer, leases.stream().filter(l -> l.delivery() > 1).count());
     int from = 0;
     while (from < leases.size()) {
       // a run of consecutive offsets is read at once

@@ -2,10 +2,12 @@ package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.control.Command.Ack;
 import dev.logqueue.broker.queue.control.Command.Append;
+import dev.logqueue.broker.queue.control.Command.Browse;
 import dev.logqueue.broker.queue.control.Command.Consume;
 import dev.logqueue.broker.queue.control.Command.CreateTopic;
 import dev.logqueue.broker.queue.control.Command.DeleteConsumer;
 import dev.logqueue.broker.queue.control.Command.DeleteTopic;
+import dev.logqueue.broker.queue.control.Command.Inspect;
 import dev.logqueue.broker.queue.control.Command.RegisterConsumer;
 import dev.logqueue.broker.queue.control.Command.RegisterProducer;
 import dev.logqueue.broker.queue.control.Command.Seek;
@@ -65,9 +67,54 @@ public class LogQueueService {
   }
 
   /** A topic's range, retention, producers and consumers, from memory. */
-  public TopicDetails topic(TopicName name) {
-    QueueState state = committer().state();
-    return TopicDetails.of(state, state.topic(name));
+  public CompletableFuture<TopicDetails> topic(TopicName name) {
+    Committer current = committer();
+    TopicLog topic = current.state().topic(name);
+    prefetchPositions(current.state(), topic);
+    return current.submit(new Inspect(name, deadline())).thenApply(details -> details.get(0));
+  }
+
+  /** Every topic's details, in creation order. */
+  public CompletableFuture<List<TopicDetails>> topicDetails() {
+    Committer current = committer();
+    QueueState state = current.state();
+    state.allTopics().forEach(topic -> prefetchPositions(state, topic));
+    return current.submit(new Inspect(null, deadline()));
+  }
+
+  /**
+   * Up to {@code max} committed messages of a topic, read without a consumer: from {@code offset}
+   * (raised to the topic's start), or from the first appended at or after {@code timestamp}, or
+   * (neither) the newest.
+   */
+  public CompletableFuture<Browsed> browse(
+      TopicName name, OptionalLong offset, OptionalLong timestamp, int max) {
+    if (offset.isPresent() && timestamp.isPresent()) {
+      throw LogQueueException.badRequest("Send 'offset' or 'timestamp', not both");
+    }
+    Committer current = committer();
+    TopicLog topic = current.state().topic(name);
+    long searchedUntil = topic.windowStart();
+    long stored = searchedUntil;
+    if (timestamp.isPresent()) {
+      try {
+        stored =
+            engine
+                .history()
+                .firstAtOrAfter(topic.id(), topic.start(), searchedUntil, timestamp.getAsLong());
+      } catch (StoreException e) {
+        throw LogQueueException.unavailable("The broker's database is unavailable; try again", e);
+      }
+    }
+    long from =
+        offset.isPresent()
+            ? offset.getAsLong()
+            : timestamp.isPresent() ? stored : topic.end() - max;
+    if (from < topic.windowStart()) {
+      prefetch(topic, Math.max(from, topic.start()));
+    }
+    return current.submit(
+        new Browse(name, offset, timestamp, stored, searchedUntil, max, deadline()));
   }
 
   /**
@@ -79,7 +126,7 @@ public class LogQueueService {
     current.state().topic(name);
     return current
         .submit(new SetRetention(name, change, deadline()))
-        .thenApply(topic -> TopicDetails.of(current.state(), topic));
+        .thenCompose(changed -> topic(name));
   }
 
   /**
@@ -245,6 +292,16 @@ public class LogQueueService {
    */
   public long size(TopicName topic, ConsumerId consumer) {
     return committer().state().consumer(topic, consumer).lag();
+  }
+
+  /** Reads the messages a topic's consumers are at into the cache, where the window lacks them. */
+  private void prefetchPositions(QueueState state, TopicLog topic) {
+    for (ConsumerCursor consumer : state.consumersOf(topic)) {
+      long offset = Math.max(consumer.offset(), topic.start());
+      if (offset < topic.windowStart() && offset < topic.end()) {
+        prefetch(topic, offset);
+      }
+    }
   }
 
   /** Reads history on the request's thread, so that the committer finds it cached. */

@@ -36,7 +36,7 @@ public class QueueEngine {
   private volatile HistoryCache history;
   private ScheduledThreadPoolExecutor timers;
   private final List<ExecutorService> owned = new ArrayList<>();
-  private volatile CommitObserver onCommit = (requests, nanos) -> {};
+  private volatile CommitObserver onCommit = (requests, messages, nanos) -> {};
 
   /** For CDI. */
   protected QueueEngine() {}
@@ -82,7 +82,7 @@ public class QueueEngine {
             history,
             completions,
             timers,
-            (requests, nanos) -> onCommit.committed(requests, nanos));
+            (requests, messages, nanos) -> onCommit.committed(requests, messages, nanos));
     boolean restored = committer.restore();
     committerThread = factory.newThread(committer);
     committerThread.setName("logqueue-committer");
@@ -149,6 +149,12 @@ public class QueueEngine {
 
   public boolean isStoreReachable() {
     return store.isReachable();
+  }
+
+  /** Consumes that wait for a message now; 0 before the committer starts. */
+  long waitingConsumes() {
+    Committer current = committer;
+    return current == null ? 0 : current.waitingConsumes();
   }
 
   /** Tells an observer of each transaction committed: the requests it carried, its duration. */

@@ -42,6 +42,28 @@ public class QueueGauges {
     return keeper == null ? 0 : keeper.deleted();
   }
 
+  /** Consumes that wait for a message now. */
+  public long waitingConsumes() {
+    return engine.waitingConsumes();
+  }
+
+  /** History pages readers found in the cache (or read ahead for them). */
+  public long historyHits() {
+    HistoryCache history = engine.history();
+    return history == null ? 0 : history.hits();
+  }
+
+  /** History pages readers had to read from the database themselves. */
+  public long historyMisses() {
+    HistoryCache history = engine.history();
+    return history == null ? 0 : history.misses();
+  }
+
+  /** Whether the database answers now (a connection from the pool, validated). */
+  public boolean databaseReachable() {
+    return engine.isStoreReachable();
+  }
+
   /** Bytes of older messages held in memory for consumers that read behind the windows. */
   public long historyBytes() {
     HistoryCache history = engine.history();

@@ -28,6 +28,7 @@ final class Settling {
     request.ack().forEach(deliveries::ack);
     request.ackUntil().ifPresent(deliveries::ackUntil);
     long acked = before - deliveries.size(end);
+    batch.tally().acked(consumer, acked);
     long until = now + consumer.settings().leaseMillis();
     request.extend().forEach(offset -> deliveries.extend(offset, until));
     request.release().forEach(offset -> deliveries.release(offset, now + request.delayMillis()));

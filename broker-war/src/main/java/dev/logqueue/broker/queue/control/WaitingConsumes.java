@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -22,6 +23,7 @@ final class WaitingConsumes {
   private final ScheduledExecutorService timers;
   private final Consumer<Command<?>> requeue;
   private final LongSupplier deadline;
+  private final AtomicLong count = new AtomicLong();
 
   /**
    * @param requeue hands a consume whose timer fired before its wait ended back to the committer
@@ -38,12 +40,17 @@ final class WaitingConsumes {
     return waiting.isEmpty();
   }
 
+  /** How many consumes wait now (any thread may ask). */
+  long count() {
+    return count.get();
+  }
+
   /**
    * Parks a consume until its topic changes; its timer ends the wait at {@code wakeAt} (the end of
    * its wait, or sooner when a lease it could take expires then).
    */
   void park(Command.Consume consume, long wakeAt) {
-    consume.park();
+    consume.park(count);
     List<Command.Consume> parked = waiting.computeIfAbsent(consume.topic(), t -> new ArrayList<>());
     if (parked.size() >= 64 && Integer.bitCount(parked.size()) == 1) {
       parked.removeIf(Command::isDone); // those that expired or were withdrawn

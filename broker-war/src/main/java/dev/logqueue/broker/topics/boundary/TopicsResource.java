@@ -15,9 +15,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.Suspended;
-import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Context;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Topics: create, list, look at one, change its retention, delete it or one of its consumers. Every
@@ -29,6 +33,8 @@ public class TopicsResource {
 
   private static final String RETENTION_MS = "retention_ms";
   private static final String RETENTION_BYTES = "retention_bytes";
+  private static final int BROWSE_MAX = 1000;
+  private static final int BROWSE_DEFAULT = 100;
 
   @Inject LogQueueService queue;
 
@@ -51,17 +57,49 @@ public class TopicsResource {
         created -> Replies.ok("message", "Topic '" + name + "' created successfully"));
   }
 
-  /** Topic names in creation order. */
+  /**
+   * Topic names in creation order; with {@code ?details=true} also each topic's details, as {@link
+   * #details} gives them.
+   */
   @GET
-  public Response list() {
-    return Replies.ok("topics", queue.topics().stream().map(TopicName::value).toList());
+  public void list(@QueryParam("details") String details, @Suspended AsyncResponse async) {
+    if (details == null || details.equals("false")) {
+      async.resume(Replies.ok("topics", queue.topics().stream().map(TopicName::value).toList()));
+    } else if (details.equals("true")) {
+      Replies.answer(async, queue.topicDetails(), topics -> Replies.topics(topics, true));
+    } else {
+      throw LogQueueException.badRequest("'details' is true or false, not '" + details + "'");
+    }
   }
 
   /** The topic's retained range, retention, producers and consumers, from memory. */
   @GET
   @Path("{name}")
-  public Response details(@PathParam("name") String name) {
-    return Replies.topic(queue.topic(TopicName.of(name)));
+  public void details(@PathParam("name") String name, @Suspended AsyncResponse async) {
+    Replies.answer(async, queue.topic(TopicName.of(name)), Replies::topic);
+  }
+
+  /**
+   * Reads messages without a consumer: {@code offset} (from there) or {@code timestamp} (from the
+   * first appended at or after it) or neither (the newest), {@code max} of them (1 to 1000, default
+   * 100), in the query string. Moves nothing, commits nothing.
+   */
+  @GET
+  @Path("{name}/messages")
+  public void browse(
+      @PathParam("name") String name,
+      @Context ContainerRequestContext context,
+      @Suspended AsyncResponse async) {
+    TopicName topic = TopicName.of(name);
+    JsonRequest request = JsonRequest.of(context);
+    OptionalLong offset = optional(request.whole("offset", 0, Long.MAX_VALUE));
+    OptionalLong timestamp = optional(request.whole("timestamp", 0, Long.MAX_VALUE));
+    int max = request.integer("max", 1, BROWSE_MAX).orElse(BROWSE_DEFAULT);
+    Replies.answer(async, queue.browse(topic, offset, timestamp, max), Replies::browsed);
+  }
+
+  private static OptionalLong optional(Optional<Long> value) {
+    return value.map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 
   /**

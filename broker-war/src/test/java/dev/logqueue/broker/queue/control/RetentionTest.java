@@ -53,6 +53,10 @@ class RetentionTest {
     Eventually.eventually(what, Duration.ofSeconds(10), condition);
   }
 
+  static TopicDetails details(LogQueueService queue) {
+    return await(queue.topic(LOGS));
+  }
+
   static AckRequest acks(Long... offsets) {
     return new AckRequest(List.of(offsets), Optional.empty(), List.of(), List.of(), List.of(), 0);
   }
@@ -73,8 +77,8 @@ class RetentionTest {
     assertEquals(List.of("m0", "m1"), await(queue.consume(LOGS, reader, 2, Duration.ZERO)).texts());
     await(queue.produce(LOGS, producer, numbered(10, 12)));
     // 4 x 2 bytes + 12 x 3 bytes = 44 bytes; the newest 30 are the last 10 messages
-    eventually("retained by bytes", () -> queue.topic(LOGS).start() == 6);
-    TopicDetails topic = queue.topic(LOGS);
+    eventually("retained by bytes", () -> details(queue).start() == 6);
+    TopicDetails topic = details(queue);
     assertEquals(16, topic.end());
     assertEquals(10, topic.messages());
     assertEquals(30, topic.bytes());
@@ -101,14 +105,14 @@ class RetentionTest {
     ProducerId producer = await(queue.registerProducer(LOGS));
     ConsumerId consumer = await(queue.registerConsumer(LOGS)).id();
     await(queue.produce(LOGS, producer, numbered(0, 20)));
-    eventually("all aged out", () -> queue.topic(LOGS).start() == 20);
-    assertEquals(0, queue.topic(LOGS).messages());
+    eventually("all aged out", () -> details(queue).start() == 20);
+    assertEquals(0, details(queue).messages());
     assertEquals(0, queue.size(LOGS, consumer));
     eventually("rows deleted", () -> store.offsets(new TopicId(1)).isEmpty());
     queues.stop(queue);
 
     LogQueueService again = start(Retention.NONE);
-    TopicDetails topic = again.topic(LOGS);
+    TopicDetails topic = details(again);
     assertEquals(20, topic.start(), "the retained range survives a restart");
     assertEquals(20, topic.end(), "and so does the end, though no message is stored");
     await(again.produce(LOGS, producer, List.of("fresh")));
@@ -132,11 +136,11 @@ class RetentionTest {
     Taken leased = await(queue.consume(LOGS, consumer, 4, Duration.ZERO));
     assertEquals(4, leased.records().size());
     await(queue.ack(LOGS, consumer, acks(1L, 2L)));
-    assertEquals(2, queue.topic(LOGS).consumers().get(0).leased());
+    assertEquals(2, details(queue).consumers().get(0).leased());
     // only now the topic keeps the newest 4 messages of 2 bytes
     await(queue.setRetention(LOGS, new Retention(Retention.UNCHANGED, 8)));
-    eventually("retained", () -> queue.topic(LOGS).start() == 6);
-    TopicDetails.ConsumerDetails details = queue.topic(LOGS).consumers().get(0);
+    eventually("retained", () -> details(queue).start() == 6);
+    TopicDetails.ConsumerDetails details = details(queue).consumers().get(0);
     assertEquals(6, details.offset(), "its floor moved up to the start");
     assertEquals(0, details.leased(), "the leases below are gone");
     assertEquals(4, details.lag());
@@ -188,11 +192,11 @@ class RetentionTest {
       }
     }
     // the keeper enforces retention on its next look (every 20 ms), not on each append
-    eventually("down to 2,000 bytes", () -> queue.topic(LOGS).bytes() <= 2_000);
+    eventually("down to 2,000 bytes", () -> details(queue).bytes() <= 2_000);
     eventually(
         "deleted down to the start",
-        () -> store.offsets(new TopicId(1)).get(0) == queue.topic(LOGS).start());
-    long start = queue.topic(LOGS).start();
+        () -> store.offsets(new TopicId(1)).get(0) == details(queue).start());
+    long start = details(queue).start();
     assertTrue(
         store.deletions.get() >= start / 7,
         store.deletions.get() + " deletions for " + start + " rows: at most 7 rows each");
@@ -222,7 +226,7 @@ class RetentionTest {
     assertEquals(2, again.value(), "a new id");
     assertEquals(
         ErrorCode.PRODUCER_NOT_FOUND, refusal(() -> queue.produce(LOGS, producer, List.of("x"))));
-    assertEquals(0, queue.topic(LOGS).end(), "a new topic, empty");
+    assertEquals(0, details(queue).end(), "a new topic, empty");
     ConsumerId newConsumer = await(queue.registerConsumer(LOGS)).id();
     assertEquals(2, newConsumer.value());
     queues.stop(queue);
@@ -248,7 +252,7 @@ class RetentionTest {
     assertEquals(
         ErrorCode.CONSUMER_NOT_FOUND, refusal(() -> queue.consume(LOGS, audit, 1, Duration.ZERO)));
     assertEquals(ErrorCode.CONSUMER_NOT_FOUND, refusal(() -> queue.deleteConsumer(LOGS, audit)));
-    assertEquals(List.of(other), queue.topic(LOGS).consumers().stream().map(c -> c.id()).toList());
+    assertEquals(List.of(other), details(queue).consumers().stream().map(c -> c.id()).toList());
     assertTrue(!store.hasConsumer(audit.value()));
     Registered again = await(queue.registerConsumer(LOGS, named, Start.EARLIEST));
     assertEquals(3, again.id().value(), "the name registers a new consumer");
