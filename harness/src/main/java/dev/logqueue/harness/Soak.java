@@ -85,14 +85,30 @@ final class Soak {
     }
 
     /**
-     * Whether the disk stopped growing: its last sample at most 5% above the one 20 s before. A
-     * store that reused no space would grow by the produce rate all along; one that reuses it grows
-     * only until the first space freed can be written again (H2 keeps freed chunks for 45 s,
-     * PostgreSQL's until a vacuum).
+     * How fast the disk grew over the last 40 s, as a share of how fast it grew in the first
+     * retention period, when nothing was deleted yet: about 1 for a store that reuses no space,
+     * near 0 for one that reuses all it frees. H2 grows in steps (it keeps freed chunks for 45 s
+     * and rewrites sparse ones late), so one step between two samples says nothing; a share says
+     * whether the space is being reused.
      */
-    boolean plateaued() {
+    double recentGrowthShare() {
+      Sample first = samples.get(0);
+      Sample reference = reference();
+      double growingPerSecond =
+          (reference.diskBytes() - first.diskBytes())
+              / (double) Math.max(1, reference.second() - first.second());
       int n = samples.size();
-      return n >= 3 && samples.get(n - 1).diskBytes() <= 1.05 * samples.get(n - 3).diskBytes();
+      Sample last = samples.get(n - 1);
+      Sample earlier = samples.get(Math.max(0, n - 5));
+      double recentPerSecond =
+          (last.diskBytes() - earlier.diskBytes())
+              / (double) Math.max(1, last.second() - earlier.second());
+      return growingPerSecond <= 0 ? 0 : Math.max(0, recentPerSecond) / growingPerSecond;
+    }
+
+    /** Whether the disk stopped growing with the data: at most half as fast as before deletion. */
+    boolean plateaued() {
+      return samples.size() >= 6 && recentGrowthShare() <= 0.5;
     }
   }
 
@@ -367,8 +383,9 @@ final class Soak {
             (double) result.maxRss() / reference.rssBytes()));
     out.append(
         String.format(
-            "%n%,d messages produced; %s (bound: 1.5x).%n",
-            result.produced(), result.flat() ? "flat" : "NOT FLAT"));
+            "%n%,d messages produced; %s (bound: 1.5x); over the last 40 s the disk grew %.2fx as"
+                + " fast as before anything was deleted.%n",
+            result.produced(), result.flat() ? "flat" : "NOT FLAT", result.recentGrowthShare()));
     out.append(
         String.format(
             "Large deletion of %,d rows (another topic's retention cut to nothing): produce p99"
