@@ -1,11 +1,14 @@
 package dev.logqueue.sdk;
 
+import dev.logqueue.sdk.client.Bodies.AgeChange;
+import dev.logqueue.sdk.client.Bodies.BytesChange;
 import dev.logqueue.sdk.client.Bodies.NewTopic;
 import dev.logqueue.sdk.client.Bodies.RetentionChange;
 import dev.logqueue.sdk.client.Bodies.TopicDetails;
 import dev.logqueue.sdk.client.LogQueueApi;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -152,6 +155,28 @@ public class LogQueueClient implements AutoCloseable {
   }
 
   /**
+   * Changes how long a topic keeps its messages (null: the broker's default; 0: forever), and
+   * leaves its retention by bytes as it is.
+   *
+   * @return the topic, changed
+   */
+  public TopicInfo setRetentionAge(String topic, Long millis) {
+    AgeChange change = new AgeChange(millis);
+    return info(retry.call("set retention", true, () -> api.setRetention(topic, change)).topic());
+  }
+
+  /**
+   * Changes how many bytes a topic keeps at most (null: the broker's default; 0: no limit), and
+   * leaves its retention by age as it is.
+   *
+   * @return the topic, changed
+   */
+  public TopicInfo setRetentionBytes(String topic, Long bytes) {
+    BytesChange change = new BytesChange(bytes);
+    return info(retry.call("set retention", true, () -> api.setRetention(topic, change)).topic());
+  }
+
+  /**
    * Deletes a topic, its producers, its consumers and its messages (for good once it returns); the
    * name may be created again, as a new topic.
    *
@@ -170,6 +195,42 @@ public class LogQueueClient implements AutoCloseable {
     retry.call("delete consumer", false, () -> api.deleteConsumer(topic, consumerId));
   }
 
+  /** Every topic's details, in the order the topics were created (one request). */
+  public List<TopicInfo> listTopicDetails() {
+    return retry.call("list topics", true, () -> api.topics(true)).details().stream()
+        .map(LogQueueClient::info)
+        .toList();
+  }
+
+  /**
+   * The newest {@code max} messages of a topic (1 to 1000), oldest first, read without a consumer:
+   * nothing moves. Each message has its offset and append time.
+   *
+   * @throws TopicNotFoundException if there is no such topic
+   */
+  public List<Message> newestMessages(String topic, int max) {
+    return browse(topic, null, null, max);
+  }
+
+  /** Up to {@code max} messages of a topic from {@code offset} on (clamped to what it retains). */
+  public List<Message> messagesFrom(String topic, long offset, int max) {
+    return browse(topic, offset, null, max);
+  }
+
+  /** Up to {@code max} messages of a topic from the first one appended at or after {@code time}. */
+  public List<Message> messagesFrom(String topic, Instant time, int max) {
+    return browse(topic, null, time.toEpochMilli(), max);
+  }
+
+  private List<Message> browse(String topic, Long offset, Long timestamp, int max) {
+    return retry
+        .call("read messages", true, () -> api.messages(topic, offset, timestamp, max))
+        .records()
+        .stream()
+        .map(r -> new Message(topic, r.message(), r.offset(), r.timestamp(), 0))
+        .toList();
+  }
+
   private static TopicInfo info(TopicDetails details) {
     return new TopicInfo(
         details.name(),
@@ -177,6 +238,7 @@ public class LogQueueClient implements AutoCloseable {
         details.endOffset(),
         details.messages(),
         details.bytes(),
+        details.oldestTimestamp() == null ? null : Instant.ofEpochMilli(details.oldestTimestamp()),
         details.retentionMs(),
         details.retentionBytes(),
         details.producers(),
@@ -189,7 +251,11 @@ public class LogQueueClient implements AutoCloseable {
                         "explicit".equals(c.ack()),
                         c.offset(),
                         c.lag(),
-                        c.leased()))
+                        c.lagMs(),
+                        c.leased(),
+                        c.acked(),
+                        c.redelivered(),
+                        c.deadLettered()))
             .toList());
   }
 

@@ -3,7 +3,8 @@ package dev.logqueue.sdk;
 /**
  * A message a consumer was given: the topic it came from, its text, and, where the broker told
  * (explicit consumers), its offset, when it was appended (milliseconds since 1970) and how often it
- * was given ({@code delivery}: 1 the first time); -1, 0 and 1 where it did not.
+ * was given ({@code delivery}: 1 the first time); -1, 0 and 1 where it did not (an auto consumer),
+ * 0 for a message read without a consumer ({@link LogQueueClient#newestMessages}).
  */
 public record Message(String topic, String text, long offset, long timestamp, int delivery) {
 

@@ -126,6 +126,25 @@ class SdkIT {
         assertEquals(1, retained.producers());
         assertEquals(1, retained.consumers().size());
         assertEquals(4, retained.consumers().get(0).lag());
+        assertTrue(retained.consumers().get(0).lagMillis() >= 0);
+        assertTrue(retained.oldest().isAfter(java.time.Instant.now().minusSeconds(60)));
+        TopicInfo listed =
+            producer.listTopicDetails().stream()
+                .filter(t -> t.name().equals(kept))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(retained.startOffset(), listed.startOffset(), "all topics' details at once");
+        List<Message> newest = producer.newestMessages(kept, 2);
+        assertEquals(List.of("msg-118", "msg-119"), newest.stream().map(Message::text).toList());
+        assertEquals(18, newest.get(0).offset());
+        assertEquals(
+            List.of(16L, 17L),
+            producer.messagesFrom(kept, 0, 2).stream().map(Message::offset).toList(),
+            "from an offset before the retained range: from its start");
+        java.time.Instant at118 = java.time.Instant.ofEpochMilli(newest.get(0).timestamp());
+        List<Message> fromTime = producer.messagesFrom(kept, at118, 4);
+        assertTrue(fromTime.get(0).timestamp() >= at118.toEpochMilli(), "none before the time");
+        assertTrue(fromTime.stream().anyMatch(m -> m.text().equals("msg-118")), fromTime::toString);
         List<Message> read = late.pollBatch(Duration.ofSeconds(1), 10);
         assertEquals("msg-116", read.get(0).text(), "from the first message retained");
         assertEquals(List.of(kept + ":16"), skipped, "told what it missed");

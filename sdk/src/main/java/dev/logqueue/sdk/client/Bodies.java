@@ -24,6 +24,12 @@ public final class Bodies {
   }
 
   /** PUT /topics/{name}: both fields are sent; null returns one to the broker's default. */
+  /** PUT /topics/{name} changing the age only: the bytes stay as they are. */
+  public record AgeChange(@JsonbNillable @JsonbProperty("retention_ms") Long retentionMs) {}
+
+  /** PUT /topics/{name} changing the bytes only: the age stays as it is. */
+  public record BytesChange(@JsonbNillable @JsonbProperty("retention_bytes") Long retentionBytes) {}
+
   public record RetentionChange(
       @JsonbNillable @JsonbProperty("retention_ms") Long retentionMs,
       @JsonbNillable @JsonbProperty("retention_bytes") Long retentionBytes) {}
@@ -37,6 +43,7 @@ public final class Bodies {
       @JsonbProperty("end_offset") long endOffset,
       long messages,
       long bytes,
+      @JsonbProperty("oldest_timestamp") Long oldestTimestamp,
       @JsonbProperty("retention_ms") long retentionMs,
       @JsonbProperty("retention_bytes") long retentionBytes,
       int producers,
@@ -48,9 +55,21 @@ public final class Bodies {
       String ack,
       long offset,
       long lag,
-      int leased) {}
+      @JsonbProperty("lag_ms") long lagMs,
+      int leased,
+      long acked,
+      long redelivered,
+      @JsonbProperty("dead_lettered") long deadLettered) {}
 
-  public record Topics(String status, List<String> topics) {}
+  /** GET /topics; with details=true also each topic's details, in the order of the names. */
+  public record Topics(String status, List<String> topics, List<TopicDetails> details) {}
+
+  /** GET /topics/{name}/messages: messages read without a consumer, oldest first. */
+  public record Browsed(
+      String status,
+      @JsonbProperty("start_offset") long startOffset,
+      @JsonbProperty("end_offset") long endOffset,
+      List<Record> records) {}
 
   public record TopicRequest(String topic) {}
 

@@ -2,10 +2,13 @@ package dev.logqueue.sdk.client;
 
 import dev.logqueue.sdk.client.Bodies.AckRequest;
 import dev.logqueue.sdk.client.Bodies.Acked;
+import dev.logqueue.sdk.client.Bodies.AgeChange;
 import dev.logqueue.sdk.client.Bodies.Appended;
 import dev.logqueue.sdk.client.Bodies.Batch;
 import dev.logqueue.sdk.client.Bodies.BatchConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.BatchProduceRequest;
+import dev.logqueue.sdk.client.Bodies.Browsed;
+import dev.logqueue.sdk.client.Bodies.BytesChange;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.Consumed;
 import dev.logqueue.sdk.client.Bodies.ConsumerRegistered;
@@ -30,6 +33,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
@@ -67,6 +71,23 @@ public interface LogQueueApi extends AutoCloseable {
   @Path("topics")
   Topics topics();
 
+  /** The topics' names, and with {@code details} true each topic's details as {@link #topic}. */
+  @GET
+  @Path("topics")
+  Topics topics(@QueryParam("details") boolean details);
+
+  /**
+   * Up to {@code max} messages of a topic, oldest first, read without a consumer: from {@code
+   * offset}, or from the first appended at or after {@code timestamp}, or (both null) the newest.
+   */
+  @GET
+  @Path("topics/{name}/messages")
+  Browsed messages(
+      @PathParam("name") String name,
+      @QueryParam("offset") Long offset,
+      @QueryParam("timestamp") Long timestamp,
+      @QueryParam("max") int max);
+
   /** A topic's retained range, retention, producers and consumers. */
   @GET
   @Path("topics/{name}")
@@ -76,6 +97,16 @@ public interface LogQueueApi extends AutoCloseable {
   @PUT
   @Path("topics/{name}")
   TopicAnswer setRetention(@PathParam("name") String name, RetentionChange retention);
+
+  /** Changes a topic's retention by age only; the answer is the topic. */
+  @PUT
+  @Path("topics/{name}")
+  TopicAnswer setRetention(@PathParam("name") String name, AgeChange age);
+
+  /** Changes a topic's retention by bytes only; the answer is the topic. */
+  @PUT
+  @Path("topics/{name}")
+  TopicAnswer setRetention(@PathParam("name") String name, BytesChange bytes);
 
   /** Deletes a topic, its producers, consumers and messages. */
   @DELETE
