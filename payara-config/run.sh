@@ -27,6 +27,59 @@ export LOGQUEUE_PORT="${LOGQUEUE_PORT:-8080}"
 export LOGQUEUE_DATA_DIR="${LOGQUEUE_DATA_DIR:-$root/data}"
 mkdir -p "$LOGQUEUE_DATA_DIR"
 
+# Authentication (README, Security). The key that verifies tokens may be given as a path: Payara
+# reads a URL.
+if [ -n "${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-}" ]; then
+  case "$MP_JWT_VERIFY_PUBLICKEY_LOCATION" in
+    /*) export MP_JWT_VERIFY_PUBLICKEY_LOCATION="file://$MP_JWT_VERIFY_PUBLICKEY_LOCATION" ;;
+  esac
+fi
+if [ "${LOGQUEUE_AUTH:-}" = jwt ] && [ -z "${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-}${MP_JWT_VERIFY_PUBLICKEY:-}" ]; then
+  echo "LOGQUEUE_AUTH=jwt needs the public key that verifies tokens: set" \
+    "MP_JWT_VERIFY_PUBLICKEY_LOCATION (README, Security)" >&2
+  exit 2
+fi
+# Without authentication the broker serves loopback only: refuse to listen elsewhere, unless
+# LOGQUEUE_AUTH=none says so on purpose.
+case "$LOGQUEUE_HOST" in
+  127.*|localhost|::1|'[::1]') ;;
+  *)
+    if [ -z "${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-}${MP_JWT_VERIFY_PUBLICKEY:-}" ] \
+      && [ "${LOGQUEUE_AUTH:-}" != none ]; then
+      echo "LogQueue will not listen on $LOGQUEUE_HOST without authentication: anyone who reaches" \
+        "it could read, write and delete every topic. Set MP_JWT_VERIFY_PUBLICKEY_LOCATION to the" \
+        "public key that verifies tokens (README, Security), or LOGQUEUE_AUTH=none to serve" \
+        "everyone on purpose." >&2
+      exit 2
+    fi
+    ;;
+esac
+
+# Listeners: HTTP on LOGQUEUE_PORT unless LOGQUEUE_HTTP=off; HTTPS on LOGQUEUE_TLS_PORT when a
+# PKCS12 keystore is given. Payara runs the commands of one file once every application is
+# deployed: this data directory's copy of the ones asked for.
+listeners="$LOGQUEUE_DATA_DIR/post-deploy.asadmin"
+: >"$listeners"
+if [ "${LOGQUEUE_HTTP:-on}" != off ]; then
+  cat "$config/post-deploy.asadmin" >>"$listeners"
+fi
+if [ -n "${LOGQUEUE_TLS_KEYSTORE:-}" ]; then
+  if [ ! -r "$LOGQUEUE_TLS_KEYSTORE" ]; then
+    echo "LOGQUEUE_TLS_KEYSTORE: cannot read $LOGQUEUE_TLS_KEYSTORE" >&2
+    exit 2
+  fi
+  if [ -z "${LOGQUEUE_TLS_KEYSTORE_PASSWORD:-}" ]; then
+    echo "LOGQUEUE_TLS_KEYSTORE_PASSWORD is needed with LOGQUEUE_TLS_KEYSTORE" >&2
+    exit 2
+  fi
+  export LOGQUEUE_TLS_PORT="${LOGQUEUE_TLS_PORT:-8443}"
+  export LOGQUEUE_TLS_ALIAS="${LOGQUEUE_TLS_ALIAS:-logqueue}"
+  cat "$config/post-deploy-https.asadmin" >>"$listeners"
+elif [ "${LOGQUEUE_HTTP:-on}" = off ]; then
+  echo "LOGQUEUE_HTTP=off leaves no listener: give LOGQUEUE_TLS_KEYSTORE too" >&2
+  exit 2
+fi
+
 case "${LOGQUEUE_DB:-h2}" in
   h2)
     set -- --postbootcommandfile "$config/post-boot-h2.asadmin" "$@"
@@ -63,5 +116,5 @@ exec java ${LOGQUEUE_JAVA_OPTS:--Xmx512m} -jar "$micro" \
   --deploy "$war" --contextroot / --nohazelcast \
   --rootdir "$LOGQUEUE_DATA_DIR/payara" \
   --prebootcommandfile "$config/pre-boot.asadmin" \
-  --postdeploycommandfile "$config/post-deploy.asadmin" \
+  --postdeploycommandfile "$listeners" \
   --logproperties "$config/logging.properties" "$@"

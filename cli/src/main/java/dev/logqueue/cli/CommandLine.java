@@ -18,7 +18,7 @@ final class CommandLine {
       Map.of("-f", "--follow", "-n", "--lines", "-b", "--broker");
 
   /** Options every command takes. */
-  private static final Set<String> COMMON = Set.of("--broker");
+  private static final Set<String> COMMON = Set.of("--broker", "--token", "--truststore");
 
   private final String command;
   private final List<String> arguments;
@@ -105,12 +105,6 @@ final class CommandLine {
 
   boolean flag(String name) {
     return flags.contains(name);
-  }
-
-  /** The broker: --broker, else LOGQUEUE_URL, else http://localhost:8080. */
-  String broker() throws UsageException {
-    return option("--broker")
-        .orElse(System.getenv().getOrDefault("LOGQUEUE_URL", "http://localhost:8080"));
   }
 
   /** A positive whole number option, if given. */

@@ -7,9 +7,13 @@ import dev.logqueue.sdk.Producer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The operator's command line, on the LogQueue SDK; {@link #USAGE} says how to call it. Exit
@@ -20,7 +24,7 @@ public final class LogQueueCli {
 
   static final String USAGE =
       """
-      usage: logqueue-cli COMMAND [ARGUMENTS] [--broker URL]
+      usage: logqueue-cli COMMAND [ARGUMENTS] [--broker URL] [--token T] [--truststore F]
 
       Look:
         topics [--json]                      every topic: messages, bytes, oldest, retention,
@@ -44,7 +48,17 @@ public final class LogQueueCli {
                                              every message as "topic<TAB>message", in order per
                                              topic, as a new consumer; --follow waits for more
 
+      Tokens (when the broker asks for them):
+        token keys --out DIR                 an RSA key pair: DIR/private.pem signs, DIR/public.pem
+                                             is the broker's MP_JWT_VERIFY_PUBLICKEY_LOCATION
+        token create --key DIR/private.pem --sub NAME --role admin|producer|consumer
+                     [--topics 'orders,logs.*'] [--consumers NAME,..] [--ttl 30d] [--issuer logqueue]
+                                             prints a signed token
+
       --broker URL   the broker, default $LOGQUEUE_URL or http://localhost:8080
+      --token T      a bearer token, default $LOGQUEUE_TOKEN
+      --truststore F certificates to trust for https (PKCS12), default $LOGQUEUE_TRUSTSTORE; its
+                     password in $LOGQUEUE_TRUSTSTORE_PASSWORD
       --json         for scripts: the broker's JSON (tail: one object per line)
       Durations: 500ms 30s 15m 12h 7d 2w; sizes: 1048576 512MiB 10GB.
       Exit status: 0 done, 1 refused by the broker (its error code is printed) or a file unreadable,
@@ -53,17 +67,35 @@ public final class LogQueueCli {
   private static final Set<String> JSON = Set.of("--json");
 
   static final Map<String, Spec> COMMANDS =
-      Map.of(
-          "topics", new Spec(0, 0, Set.of(), JSON),
-          "topic", new Spec(1, 1, Set.of(), JSON),
-          "consumers", new Spec(1, 1, Set.of(), JSON),
-          "tail", new Spec(1, 1, Set.of("--lines"), Set.of("--follow", "--json")),
-          "create", new Spec(1, 1, Set.of("--retention", "--retention-bytes"), Set.of()),
-          "retention", new Spec(1, 1, Set.of("--retention", "--retention-bytes"), Set.of()),
-          "delete", new Spec(1, 1, Set.of(), Set.of()),
-          "delete-consumer", new Spec(2, 2, Set.of(), Set.of()),
-          "produce", new Spec(1, Integer.MAX_VALUE, Set.of("--topic"), Set.of("--topic-column")),
-          "consume", new Spec(0, 0, Set.of("--topic", "--max"), Set.of("--follow")));
+      Map.ofEntries(
+          Map.entry("topics", new Spec(0, 0, Set.of(), JSON)),
+          Map.entry("topic", new Spec(1, 1, Set.of(), JSON)),
+          Map.entry("consumers", new Spec(1, 1, Set.of(), JSON)),
+          Map.entry("tail", new Spec(1, 1, Set.of("--lines"), Set.of("--follow", "--json"))),
+          Map.entry("create", new Spec(1, 1, Set.of("--retention", "--retention-bytes"), Set.of())),
+          Map.entry(
+              "retention", new Spec(1, 1, Set.of("--retention", "--retention-bytes"), Set.of())),
+          Map.entry("delete", new Spec(1, 1, Set.of(), Set.of())),
+          Map.entry("delete-consumer", new Spec(2, 2, Set.of(), Set.of())),
+          Map.entry(
+              "produce",
+              new Spec(1, Integer.MAX_VALUE, Set.of("--topic"), Set.of("--topic-column"))),
+          Map.entry("consume", new Spec(0, 0, Set.of("--topic", "--max"), Set.of("--follow"))),
+          Map.entry(
+              "token",
+              new Spec(
+                  1,
+                  1,
+                  Set.of(
+                      "--out",
+                      "--key",
+                      "--sub",
+                      "--role",
+                      "--topics",
+                      "--consumers",
+                      "--ttl",
+                      "--issuer"),
+                  Set.of())));
 
   private LogQueueCli() {}
 
@@ -101,8 +133,12 @@ public final class LogQueueCli {
   }
 
   private static int run(CommandLine line, PrintStream out) throws UsageException, IOException {
-    String broker = line.broker();
+    Connection broker = Connection.of(line);
     switch (line.command()) {
+      case "token" -> {
+        token(line, new TokenTool(out));
+        return 0;
+      }
       case "produce" -> {
         List<String> topics = line.all("--topic");
         boolean column = line.flag("--topic-column");
@@ -120,15 +156,16 @@ public final class LogQueueCli {
       }
       default -> {
         // the topics' and consumers' commands: a client that registers nothing
-        try (Producer client = Producer.builder(broker).build()) {
-          admin(line, new Admin(client, out), client, out);
+        try (Producer client = broker.producer().build()) {
+          admin(line, new Admin(client, out), client, broker, out);
         }
         return 0;
       }
     }
   }
 
-  private static void admin(CommandLine line, Admin admin, Producer client, PrintStream out)
+  private static void admin(
+      CommandLine line, Admin admin, Producer client, Connection broker, PrintStream out)
       throws UsageException {
     boolean json = line.flag("--json");
     switch (line.command()) {
@@ -137,7 +174,7 @@ public final class LogQueueCli {
       case "consumers" -> admin.consumers(line.argument(0), json);
       case "tail" -> {
         long lines = line.option("--lines").isPresent() ? count(line) : 10;
-        new Tail(line.broker(), client, out, json)
+        new Tail(broker, client, out, json)
             .run(line.argument(0), (int) lines, line.flag("--follow"));
       }
       case "create" -> admin.create(line.argument(0), Admin.retention(line));
@@ -146,6 +183,40 @@ public final class LogQueueCli {
       case "delete-consumer" -> admin.deleteConsumer(line.argument(0), id(line.argument(1)));
       default -> throw new UsageException("unknown command " + line.command());
     }
+  }
+
+  /** token keys --out DIR; token create --key FILE --sub S --role R [--topics P,..] ... */
+  private static void token(CommandLine line, TokenTool tool) throws UsageException, IOException {
+    switch (line.argument(0)) {
+      case "keys" -> tool.keys(Path.of(required(line, "--out")));
+      case "create" -> {
+        Path key = Path.of(required(line, "--key"));
+        String subject = required(line, "--sub");
+        List<String> roles = line.all("--role").stream().flatMap(LogQueueCli::split).toList();
+        if (roles.isEmpty()) {
+          throw new UsageException("token create needs a --role (admin, producer, consumer)");
+        }
+        tool.create(
+            key,
+            subject,
+            roles,
+            line.all("--topics").stream().flatMap(LogQueueCli::split).toList(),
+            line.all("--consumers").stream().flatMap(LogQueueCli::split).toList(),
+            Duration.ofMillis(Units.millis(line.option("--ttl").orElse("30d"))),
+            line.option("--issuer").orElse("logqueue"));
+      }
+      default -> throw new UsageException("token keys, or token create, not " + line.argument(0));
+    }
+  }
+
+  private static String required(CommandLine line, String option) throws UsageException {
+    return line.option(option)
+        .orElseThrow(
+            () -> new UsageException(line.command() + " " + line.argument(0) + " needs " + option));
+  }
+
+  private static Stream<String> split(String list) {
+    return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty());
   }
 
   /** -n: 0 to 1000 messages. */

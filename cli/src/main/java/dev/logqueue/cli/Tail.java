@@ -19,13 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Tail {
 
-  private final String url;
+  private final Connection connection;
   private final LogQueueClient broker;
   private final PrintStream out;
   private final boolean json;
 
-  Tail(String url, LogQueueClient broker, PrintStream out, boolean json) {
-    this.url = url;
+  Tail(Connection connection, LogQueueClient broker, PrintStream out, boolean json) {
+    this.connection = connection;
     this.broker = broker;
     this.out = out;
     this.json = json;
@@ -44,7 +44,8 @@ final class Tail {
   private void follow(String topic, long from) {
     AtomicLong next = new AtomicLong(from);
     Consumer consumer =
-        Consumer.builder(url)
+        connection
+            .consumer()
             .topics(topic)
             .start(from)
             .onSkipped((skippedTopic, count) -> next.addAndGet(count))

@@ -28,10 +28,10 @@ final class Transfer {
 
   static final long BATCH_BYTES = 1 << 20;
 
-  private final String broker;
+  private final Connection broker;
   private final PrintStream out;
 
-  Transfer(String broker, PrintStream out) {
+  Transfer(Connection broker, PrintStream out) {
     this.broker = broker;
     this.out = out;
   }
@@ -43,7 +43,7 @@ final class Transfer {
       }
     }
     long sent;
-    try (Producer producer = Producer.builder(broker).topics(topics).build()) {
+    try (Producer producer = broker.producer().topics(topics).build()) {
       Batches batches = new Batches(producer);
       for (String file : files) {
         try (BufferedReader lines = open(file)) {
@@ -126,7 +126,7 @@ final class Transfer {
   }
 
   int consume(List<String> topics, boolean follow, long max) {
-    try (Consumer consumer = Consumer.builder(broker).topics(topics).build()) {
+    try (Consumer consumer = broker.consumer().topics(topics).build()) {
       Runtime.getRuntime().addShutdownHook(new Thread(consumer::stop));
       // --follow waits for messages until stopped; otherwise it stops once every topic is read
       Duration wait = follow ? Duration.ofSeconds(1) : Duration.ZERO;

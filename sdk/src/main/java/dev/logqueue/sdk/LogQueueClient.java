@@ -1,12 +1,19 @@
 package dev.logqueue.sdk;
 
+import dev.logqueue.sdk.client.BearerToken;
 import dev.logqueue.sdk.client.Bodies.AgeChange;
 import dev.logqueue.sdk.client.Bodies.BytesChange;
 import dev.logqueue.sdk.client.Bodies.NewTopic;
 import dev.logqueue.sdk.client.Bodies.RetentionChange;
 import dev.logqueue.sdk.client.Bodies.TopicDetails;
 import dev.logqueue.sdk.client.LogQueueApi;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +27,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
@@ -52,7 +60,13 @@ public class LogQueueClient implements AutoCloseable {
     this.api =
         builder.api != null
             ? builder.api
-            : connect(builder.broker, builder.connectTimeout, builder.readTimeout, asyncCalls);
+            : connect(
+                builder.broker,
+                builder.connectTimeout,
+                builder.readTimeout,
+                asyncCalls,
+                builder.token,
+                builder.trustStore);
     this.retry = builder.retry;
   }
 
@@ -70,7 +84,7 @@ public class LogQueueClient implements AutoCloseable {
    * threads that end a minute after the last call, so they never keep a JVM from exiting.
    */
   public static LogQueueApi connect(URI broker, Duration connectTimeout, Duration readTimeout) {
-    return connect(broker, connectTimeout, readTimeout, asyncCallThreads());
+    return connect(broker, connectTimeout, readTimeout, asyncCallThreads(), null, null);
   }
 
   /**
@@ -90,15 +104,27 @@ public class LogQueueClient implements AutoCloseable {
   }
 
   private static LogQueueApi connect(
-      URI broker, Duration connectTimeout, Duration readTimeout, ExecutorService asyncCalls) {
+      URI broker,
+      Duration connectTimeout,
+      Duration readTimeout,
+      ExecutorService asyncCalls,
+      Supplier<String> token,
+      KeyStore trustStore) {
     Objects.requireNonNull(broker, "the broker's URL");
     try {
-      return RestClientBuilder.newBuilder()
-          .baseUri(broker)
-          .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-          .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
-          .executorService(asyncCalls)
-          .build(LogQueueApi.class);
+      RestClientBuilder builder =
+          RestClientBuilder.newBuilder()
+              .baseUri(broker)
+              .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+              .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+              .executorService(asyncCalls);
+      if (token != null) {
+        builder.register(new BearerToken(token));
+      }
+      if (trustStore != null) {
+        builder.trustStore(trustStore);
+      }
+      return builder.build(LogQueueApi.class);
     } catch (IllegalStateException | ServiceConfigurationError e) {
       throw new IllegalStateException(
           "No MicroProfile Rest Client implementation: outside a Jakarta EE or MicroProfile"
@@ -283,6 +309,8 @@ public class LogQueueClient implements AutoCloseable {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Retry retry = Retry.DEFAULT;
+    private Supplier<String> token;
+    private KeyStore trustStore;
     protected final List<String> topics = new ArrayList<>();
 
     protected Builder(URI broker) {
@@ -321,6 +349,36 @@ public class LogQueueClient implements AutoCloseable {
     public B retry(Retry retry) {
       this.retry = retry;
       return self();
+    }
+
+    /** A bearer token sent with every request (a broker with authentication asks for one). */
+    public B token(String token) {
+      Objects.requireNonNull(token, "token");
+      return token(() -> token);
+    }
+
+    /** A bearer token asked for at every request, so that it can be renewed while in use. */
+    public B token(Supplier<String> token) {
+      this.token = Objects.requireNonNull(token, "token");
+      return self();
+    }
+
+    /** The certificates to trust for an https:// broker, instead of the JVM's. */
+    public B trustStore(KeyStore trustStore) {
+      this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+      return self();
+    }
+
+    /** A trust store file (PKCS12, or JKS) and its password. */
+    public B trustStore(Path file, char[] password) {
+      try (InputStream in = Files.newInputStream(file)) {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(in, password);
+        return trustStore(store);
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalArgumentException(
+            "Cannot read the trust store " + file + ": " + e.getMessage(), e);
+      }
     }
   }
 }

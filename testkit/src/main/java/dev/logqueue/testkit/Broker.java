@@ -86,6 +86,12 @@ public final class Broker implements AutoCloseable {
       return this;
     }
 
+    /** Broker settings as environment variables. */
+    public Builder settings(Map<String, String> variables) {
+      settings.putAll(variables);
+      return this;
+    }
+
     /** A broker setting as its environment variable, e.g. LOGQUEUE_WINDOW_MESSAGES. */
     public Builder setting(String variable, Object value) {
       settings.put(variable, String.valueOf(value));
@@ -146,6 +152,10 @@ public final class Broker implements AutoCloseable {
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
       Map<String, String> env = builder.environment();
       env.putAll(database.environment());
+      Security security = Security.get();
+      if (security != null) {
+        env.putAll(security.brokerSettings(port));
+      }
       env.putAll(settings);
       env.put("LOGQUEUE_WAR", Layout.war().toString());
       env.put("LOGQUEUE_MICRO_JAR", Layout.runtime().resolve("payara-micro.jar").toString());
@@ -187,8 +197,9 @@ public final class Broker implements AutoCloseable {
         "The broker was not ready in " + READY_TIMEOUT + ":\n" + logTail());
   }
 
+  /** Its address: https:// when the suite runs with security ({@link Security}). */
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + port + "/");
+    return URI.create((Security.enabled() ? "https" : "http") + "://127.0.0.1:" + port + "/");
   }
 
   public int port() {

@@ -18,16 +18,32 @@ import java.time.Duration;
 /** A plain HTTP client for the broker's wire contract, for tests that speak HTTP themselves. */
 public final class Http {
 
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .version(HttpClient.Version.HTTP_1_1)
-          .build();
+  private static final HttpClient CLIENT = client();
+
+  private static HttpClient client() {
+    Security.get(); // the suite's trust store, if it has one, before the client takes the JVM's
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+  }
 
   private final URI base;
+  private final String token;
 
+  /** A client of the broker at {@code base}; it sends the suite's token, if it has one. */
   public Http(URI base) {
+    this(base, Security.enabled() ? Security.get().adminToken() : null);
+  }
+
+  private Http(URI base, String token) {
     this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
+    this.token = token;
+  }
+
+  /** The same client, sending {@code Authorization: Bearer token} (null: no header). */
+  public Http withToken(String token) {
+    return new Http(base, token);
   }
 
   /** An answer: its status, headers and body, as JSON where it is JSON. */
@@ -90,6 +106,9 @@ public final class Http {
                     : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
     }
     try {
       HttpResponse<String> response =

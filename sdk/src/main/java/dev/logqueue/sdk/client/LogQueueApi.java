@@ -47,13 +47,16 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * logqueue/mp-rest/url} (MicroProfile Config), or build one with {@code RestClientBuilder}. A
  * failure answer becomes a typed {@link dev.logqueue.sdk.LogQueueException} chosen by its {@code
  * error} code; a broker that cannot be reached is a {@code jakarta.ws.rs.ProcessingException} (the
- * facades turn it into {@link dev.logqueue.sdk.BrokerUnavailableException}).
+ * facades turn it into {@link dev.logqueue.sdk.BrokerUnavailableException}). A broker that asks for
+ * bearer tokens gets the one in {@code logqueue.token} (MicroProfile Config); HTTPS with a private
+ * certificate takes {@code logqueue/mp-rest/trustStore} and {@code trustStorePassword}.
  *
  * <p>Consume uses the POST form: a consume moves the consumer's offset, and no client library
  * retries a POST on its own.
  */
 @RegisterRestClient(configKey = "logqueue")
 @RegisterProvider(FailureMapper.class)
+@RegisterProvider(ConfiguredToken.class)
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -5,10 +5,14 @@ import dev.logqueue.broker.http.boundary.Replies;
 import dev.logqueue.broker.queue.control.AckRequest;
 import dev.logqueue.broker.queue.control.LogQueueService;
 import dev.logqueue.broker.queue.control.QueueSettings;
+import dev.logqueue.broker.queue.control.Start;
 import dev.logqueue.broker.queue.control.Taken;
+import dev.logqueue.broker.queue.entity.Caller;
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.TopicName;
+import dev.logqueue.broker.security.boundary.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -35,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 public class ConsumersResource {
 
   @Inject LogQueueService queue;
+  @Inject Guard guard;
 
   /**
    * {@code {"topic": T}}; T must exist. Optional: {@code name} (durable), {@code start}, {@code
@@ -45,11 +50,14 @@ public class ConsumersResource {
   public void register(byte[] body, @Suspended AsyncResponse async) {
     JsonRequest request = JsonRequest.of(body);
     TopicName topic = request.topic();
+    ConsumerSettings settings = ConsumerFields.settings(request);
+    Start start = ConsumerFields.start(request);
+    Caller caller = guard.consumer(topic);
+    if (settings.deadLetterTopic() != null) {
+      guard.topic(caller, settings.deadLetterTopic()); // its dead letters are written there
+    }
     Replies.answer(
-        async,
-        queue.registerConsumer(
-            topic, ConsumerFields.settings(request), ConsumerFields.start(request)),
-        Replies::registered);
+        async, queue.registerConsumer(topic, settings, start, caller), Replies::registered);
   }
 
   /**
@@ -71,7 +79,9 @@ public class ConsumersResource {
         request.integer("wait_ms", 0, (int) QueueSettings.CONSUME_MAX_WAIT.toMillis()).orElse(0);
     AckRequest settle = ConsumerFields.acks(request);
     Duration wait = Duration.ofMillis(waitMillis);
-    CompletableFuture<Taken> taken = queue.consume(topic, consumer, max.orElse(1), wait, settle);
+    Caller caller = guard.consumer(topic);
+    CompletableFuture<Taken> taken =
+        queue.consume(topic, consumer, max.orElse(1), wait, settle, caller);
     Replies.answer(
         async, taken, wait, answer -> consumed(answer, max.isPresent(), topic, consumer));
   }
@@ -110,7 +120,8 @@ public class ConsumersResource {
     TopicName topic = request.topic();
     ConsumerId consumer = request.consumerId();
     AckRequest acks = ConsumerFields.acks(request);
-    Replies.answer(async, queue.ack(topic, consumer, acks), Replies::acked);
+    Caller caller = guard.consumer(topic);
+    Replies.answer(async, queue.ack(topic, consumer, acks, caller), Replies::acked);
   }
 
   /**
@@ -125,8 +136,11 @@ public class ConsumersResource {
     ConsumerId consumer = request.consumerId();
     OptionalLong offset = optional(request.whole("offset", 0, Long.MAX_VALUE));
     OptionalLong timestamp = optional(request.whole("timestamp", 0, Long.MAX_VALUE));
+    Caller caller = guard.consumer(topic);
     Replies.answer(
-        async, queue.seek(topic, consumer, offset, timestamp), at -> Replies.ok("offset", at));
+        async,
+        queue.seek(topic, consumer, offset, timestamp, caller),
+        at -> Replies.ok("offset", at));
   }
 
   private static OptionalLong optional(Optional<Long> value) {

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -36,11 +38,31 @@ public class StartupBanner implements ServletContextListener {
   @ConfigProperty(name = "logqueue.port")
   Optional<Integer> port;
 
+  /** run.sh's listeners: HTTP unless LOGQUEUE_HTTP=off, HTTPS on this port with a keystore. */
+  @Inject
+  @ConfigProperty(name = "logqueue.http")
+  Optional<String> http;
+
+  @Inject
+  @ConfigProperty(name = "logqueue.tls.keystore")
+  Optional<String> keystore;
+
+  @Inject
+  @ConfigProperty(name = "logqueue.tls.port")
+  Optional<Integer> tlsPort;
+
   @Override
   public void contextInitialized(ServletContextEvent event) {
     ServletContext context = event.getServletContext();
-    String where =
-        port.map(p -> " on http://" + host.orElse("127.0.0.1") + ":" + p + "/").orElse("");
+    String address = host.orElse("127.0.0.1");
+    List<String> urls = new ArrayList<>();
+    if (!"off".equals(http.orElse("on"))) {
+      port.ifPresent(p -> urls.add("http://" + address + ":" + p + "/"));
+    }
+    if (keystore.isPresent()) {
+      tlsPort.ifPresent(p -> urls.add("https://" + address + ":" + p + "/"));
+    }
+    String where = urls.isEmpty() ? "" : " on " + String.join(" and ", urls);
     String state =
         queue.isReady() ? "ready" : "not ready: waiting for its database (see /health/ready)";
     LOG.log(

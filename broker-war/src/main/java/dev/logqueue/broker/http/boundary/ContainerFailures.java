@@ -33,6 +33,9 @@ public class ContainerFailures extends HttpServlet {
     if (error == ErrorCode.UNAVAILABLE) {
       response.setHeader("Retry-After", FailureMapper.RETRY_AFTER_SECONDS);
     }
+    if (error == ErrorCode.UNAUTHORIZED) {
+      response.setHeader("WWW-Authenticate", FailureMapper.CHALLENGE);
+    }
     response.getOutputStream().write(JsonText.failure(error, FailureMapper.generic(error)));
   }
 }

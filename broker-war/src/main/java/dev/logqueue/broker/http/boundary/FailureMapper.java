@@ -23,6 +23,9 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
 
   private static final Logger LOG = System.getLogger(FailureMapper.class.getName());
 
+  /** What a 401 asks for (RFC 6750). */
+  public static final String CHALLENGE = "Bearer realm=\"logqueue\"";
+
   /** Seconds a client should wait before it retries a 503. */
   static final String RETRY_AFTER_SECONDS = "1";
 
@@ -74,6 +77,8 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
    */
   static ErrorCode errorFor(int status) {
     return switch (status) {
+      case 401 -> ErrorCode.UNAUTHORIZED;
+      case 403 -> ErrorCode.FORBIDDEN;
       case 404 -> ErrorCode.NOT_FOUND;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
       case 406 -> ErrorCode.NOT_ACCEPTABLE;
@@ -91,6 +96,8 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
       case NOT_ACCEPTABLE -> "This path cannot answer in a type the request's Accept header takes";
       case MESSAGE_TOO_LARGE -> "The request is too large";
       case UNAVAILABLE -> "The broker is unavailable; try again";
+      case UNAUTHORIZED -> "This request needs a valid bearer token";
+      case FORBIDDEN -> "This token may not do that";
       case INTERNAL_ERROR -> "The broker failed to handle the request";
       default -> "Bad request: the broker could not read it";
     };
@@ -100,6 +107,11 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
     return "/" + uri.getPath(true);
   }
 
+  /** The contract's failure body, for an answer written outside JAX-RS (a servlet filter). */
+  public static byte[] body(ErrorCode error, String message) {
+    return JsonText.failure(error, message);
+  }
+
   /** The failure body for an error code, with the code's HTTP status. */
   static Response.ResponseBuilder failure(ErrorCode error, String message) {
     Response.ResponseBuilder response =
@@ -107,13 +119,17 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
     if (error == ErrorCode.UNAVAILABLE) {
       response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
+    if (error == ErrorCode.UNAUTHORIZED) {
+      response.header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+    }
     return response;
   }
 
   static int status(ErrorCode error) {
     return switch (error) {
       case BAD_REQUEST -> 400;
-      case PRODUCER_TOPIC_MISMATCH, CONSUMER_TOPIC_MISMATCH -> 403;
+      case UNAUTHORIZED -> 401;
+      case PRODUCER_TOPIC_MISMATCH, CONSUMER_TOPIC_MISMATCH, FORBIDDEN -> 403;
       case TOPIC_NOT_FOUND, PRODUCER_NOT_FOUND, CONSUMER_NOT_FOUND, QUEUE_EMPTY, NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
       case NOT_ACCEPTABLE -> 406;

@@ -1,11 +1,18 @@
 package dev.logqueue.broker.http.boundary;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Map;
+import org.eclipse.microprofile.auth.LoginConfig;
 
-/** The v1 HTTP API, at the root of the context. */
+/**
+ * The HTTP API, at the root of the context. MicroProfile JWT is the authentication mechanism; the
+ * Authentication filter asks for it only when tokens are configured.
+ */
 @ApplicationPath("/")
+@ApplicationScoped // a bean: Payara's MicroProfile JWT looks for @LoginConfig on beans
+@LoginConfig(authMethod = "MP-JWT", realmName = "logqueue")
 public class LogQueueApplication extends Application {
 
   @Override

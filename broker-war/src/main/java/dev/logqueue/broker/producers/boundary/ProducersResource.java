@@ -3,9 +3,11 @@ package dev.logqueue.broker.producers.boundary;
 import dev.logqueue.broker.http.boundary.JsonRequest;
 import dev.logqueue.broker.http.boundary.Replies;
 import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.entity.Caller;
 import dev.logqueue.broker.queue.entity.MessageId;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
+import dev.logqueue.broker.security.boundary.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -20,14 +22,16 @@ import java.util.List;
 public class ProducersResource {
 
   @Inject LogQueueService queue;
+  @Inject Guard guard;
 
   /** {@code {"topic": T}}; creates T if it does not exist. */
   @POST
   @Path("register")
   public void register(byte[] body, @Suspended AsyncResponse async) {
     TopicName topic = JsonRequest.of(body).topic();
+    Caller caller = guard.producer(topic);
     Replies.answer(
-        async, queue.registerProducer(topic), id -> Replies.ok("producer_id", id.value()));
+        async, queue.registerProducer(topic, caller), id -> Replies.ok("producer_id", id.value()));
   }
 
   /**
@@ -45,9 +49,10 @@ public class ProducersResource {
     List<String> messages = request.messages();
     List<MessageId> ids = request.messageIds();
     boolean batch = request.isBatch();
+    Caller caller = guard.producer(topic);
     Replies.answer(
         async,
-        queue.produce(topic, producer, messages, ids),
+        queue.produce(topic, producer, messages, ids, caller),
         appended -> Replies.appended(appended, batch));
   }
 }

@@ -47,6 +47,7 @@ final class Batch {
 
   private final Map<TopicName, TopicLog> newTopics = new LinkedHashMap<>();
   private final Map<ProducerId, TopicLog> newProducers = new LinkedHashMap<>();
+  private final Map<ProducerId, String> newProducerOwners = new HashMap<>();
   private final List<ConsumerCursor> newConsumers = new ArrayList<>();
   private final Map<TopicLog, List<Message>> appended = new LinkedHashMap<>();
   private final List<MessageRecord> messages = new ArrayList<>();
@@ -113,9 +114,12 @@ final class Batch {
     return findTopic(name).orElseGet(() -> createTopic(name, Retention.DEFAULTS));
   }
 
-  ProducerId registerProducer(TopicLog topic) {
+  ProducerId registerProducer(TopicLog topic, String owner) {
     ProducerId id = state.nextProducerId();
     newProducers.put(id, topic);
+    if (owner != null) {
+      newProducerOwners.put(id, owner);
+    }
     return id;
   }
 
@@ -126,7 +130,8 @@ final class Batch {
         .findFirst();
   }
 
-  ConsumerCursor registerConsumer(TopicLog topic, ConsumerSettings settings, long offset) {
+  ConsumerCursor registerConsumer(
+      TopicLog topic, ConsumerSettings settings, long offset, String owner) {
     ConsumerId id = state.nextConsumerId();
     ConsumerCursor consumer =
         new ConsumerCursor(
@@ -135,7 +140,8 @@ final class Batch {
             settings,
             offset,
             settings.explicit() ? new Deliveries(id, offset, List.of(), offset) : null,
-            0);
+            0,
+            owner);
     newConsumers.add(consumer);
     return consumer;
   }
@@ -353,7 +359,9 @@ final class Batch {
       topics.add(new TopicRecord(topic.id(), topic.name(), topic.retention()));
     }
     List<ProducerRecord> producers = new ArrayList<>(newProducers.size());
-    newProducers.forEach((id, topic) -> producers.add(new ProducerRecord(id, topic.id())));
+    newProducers.forEach(
+        (id, topic) ->
+            producers.add(new ProducerRecord(id, topic.id(), newProducerOwners.get(id))));
     List<ConsumerRecord> consumers = new ArrayList<>(newConsumers.size());
     for (ConsumerCursor consumer : newConsumers) {
       consumers.add(record(consumer, consumer.offset()));
@@ -401,13 +409,18 @@ final class Batch {
 
   private ConsumerRecord record(ConsumerCursor consumer, long offset) {
     return new ConsumerRecord(
-        consumer.id(), consumer.topic().id(), offset, consumer.settings(), skipped(consumer));
+        consumer.id(),
+        consumer.topic().id(),
+        offset,
+        consumer.settings(),
+        skipped(consumer),
+        consumer.owner());
   }
 
   /** Makes the committed batch visible: called only after the store committed it. */
   void publish() {
     newTopics.values().forEach(state::add);
-    newProducers.forEach(state::addProducer);
+    newProducers.forEach((id, topic) -> state.addProducer(id, topic, newProducerOwners.get(id)));
     newConsumers.forEach(state::add);
     appended.forEach(
         (topic, messages) -> {

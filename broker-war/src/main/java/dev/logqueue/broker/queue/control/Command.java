@@ -1,5 +1,6 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.entity.Caller;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.LogQueueException;
@@ -198,15 +199,17 @@ abstract sealed class Command<T>
   /** Registers a producer, creating its topic if there is none. */
   static final class RegisterProducer extends Command<ProducerId> {
     private final TopicName name;
+    private final String owner;
 
-    RegisterProducer(TopicName name, long deadline) {
+    RegisterProducer(TopicName name, String owner, long deadline) {
       super(deadline);
       this.name = name;
+      this.owner = owner;
     }
 
     @Override
     ProducerId apply(Batch batch) {
-      return batch.registerProducer(batch.topicOrCreate(name));
+      return batch.registerProducer(batch.topicOrCreate(name), owner);
     }
   }
 
@@ -218,12 +221,15 @@ abstract sealed class Command<T>
     private final TopicName name;
     private final ConsumerSettings settings;
     private final Start start;
+    private final Caller caller;
 
-    RegisterConsumer(TopicName name, ConsumerSettings settings, Start start, long deadline) {
+    RegisterConsumer(
+        TopicName name, ConsumerSettings settings, Start start, Caller caller, long deadline) {
       super(deadline);
       this.name = name;
       this.settings = settings;
       this.start = start;
+      this.caller = caller;
     }
 
     @Override
@@ -238,6 +244,8 @@ abstract sealed class Command<T>
                 .or(() -> batch.findNewConsumer(topic, settings.name()));
         if (known.isPresent()) {
           ConsumerCursor existing = known.get();
+          caller.mayUse(
+              existing.owner(), existing.settings().name(), "Consumer '" + settings.name() + "'");
           if (!existing.settings().equals(settings)) {
             throw LogQueueException.consumerExists(settings.name(), name);
           }
@@ -245,7 +253,7 @@ abstract sealed class Command<T>
         }
       }
       long offset = start.resolve(topic.start(), batch.end(topic));
-      ConsumerCursor consumer = batch.registerConsumer(topic, settings, offset);
+      ConsumerCursor consumer = batch.registerConsumer(topic, settings, offset, caller.owner());
       return new Registered(consumer.id(), false, settings, offset);
     }
   }

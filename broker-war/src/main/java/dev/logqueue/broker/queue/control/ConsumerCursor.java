@@ -16,14 +16,16 @@ final class ConsumerCursor {
   private final Deliveries deliveries;
   private volatile long offset;
   private volatile long skipped;
+  private final String owner;
 
-  /** An auto consumer at {@code offset}. */
+  /** An auto consumer at {@code offset}, registered without authentication. */
   ConsumerCursor(ConsumerId id, TopicLog topic, ConsumerSettings settings, long offset) {
-    this(id, topic, settings, offset, null, 0);
+    this(id, topic, settings, offset, null, 0, null);
   }
 
   /**
    * @param skipped messages retention deleted before the consumer read them, not told yet
+   * @param owner the subject that registered it; null if registered without authentication
    */
   ConsumerCursor(
       ConsumerId id,
@@ -31,8 +33,10 @@ final class ConsumerCursor {
       ConsumerSettings settings,
       long offset,
       Deliveries deliveries,
-      long skipped) {
+      long skipped,
+      String owner) {
     this.id = id;
+    this.owner = owner;
     this.topic = topic;
     this.settings = settings;
     this.offset = offset;
@@ -53,6 +57,10 @@ final class ConsumerCursor {
 
   ConsumerSettings settings() {
     return settings;
+  }
+
+  String owner() {
+    return owner;
   }
 
   boolean isExplicit() {

@@ -12,6 +12,7 @@ import dev.logqueue.broker.queue.control.Command.RegisterConsumer;
 import dev.logqueue.broker.queue.control.Command.RegisterProducer;
 import dev.logqueue.broker.queue.control.Command.Seek;
 import dev.logqueue.broker.queue.control.Command.SetRetention;
+import dev.logqueue.broker.queue.entity.Caller;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.ErrorCode;
@@ -142,14 +143,25 @@ public class LogQueueService {
 
   /** Deletes a consumer of a topic, committed before the answer; its id is never issued again. */
   public CompletableFuture<Void> deleteConsumer(TopicName topic, ConsumerId consumer) {
+    return deleteConsumer(topic, consumer, Caller.ANYONE);
+  }
+
+  /** As {@link #deleteConsumer(TopicName, ConsumerId)}, if the caller may use that consumer. */
+  public CompletableFuture<Void> deleteConsumer(
+      TopicName topic, ConsumerId consumer, Caller caller) {
     Committer current = committer();
-    current.state().consumer(topic, consumer);
+    owned(current.state().consumer(topic, consumer), caller);
     return current.submit(new DeleteConsumer(topic, consumer, deadline()));
   }
 
   /** Registers a producer for a topic, creating the topic if it does not exist. */
   public CompletableFuture<ProducerId> registerProducer(TopicName topic) {
-    return committer().submit(new RegisterProducer(topic, deadline()));
+    return registerProducer(topic, Caller.ANYONE);
+  }
+
+  /** As {@link #registerProducer(TopicName)}; the producer belongs to the caller's subject. */
+  public CompletableFuture<ProducerId> registerProducer(TopicName topic, Caller caller) {
+    return committer().submit(new RegisterProducer(topic, caller.owner(), deadline()));
   }
 
   /** Registers a v1 consumer of an existing topic: anonymous, auto, from the first message. */
@@ -163,10 +175,20 @@ public class LogQueueService {
    */
   public CompletableFuture<Registered> registerConsumer(
       TopicName topic, ConsumerSettings settings, Start start) {
+    return registerConsumer(topic, settings, start, Caller.ANYONE);
+  }
+
+  /**
+   * As {@link #registerConsumer(TopicName, ConsumerSettings, Start)}; a new consumer belongs to the
+   * caller's subject, and a durable one registered before is answered only to a caller who may use
+   * it.
+   */
+  public CompletableFuture<Registered> registerConsumer(
+      TopicName topic, ConsumerSettings settings, Start start, Caller caller) {
     if (topic.equals(settings.deadLetterTopic())) {
       throw LogQueueException.badRequest("A topic cannot be its own dead-letter topic");
     }
-    return committer().submit(new RegisterConsumer(topic, settings, start, deadline()));
+    return committer().submit(new RegisterConsumer(topic, settings, start, caller, deadline()));
   }
 
   /** Appends messages without ids: {@link #produce(TopicName, ProducerId, List, List)}. */
@@ -184,6 +206,16 @@ public class LogQueueService {
    */
   public CompletableFuture<Appended> produce(
       TopicName topic, ProducerId producer, List<String> texts, List<MessageId> ids) {
+    return produce(topic, producer, texts, ids, Caller.ANYONE);
+  }
+
+  /** As {@link #produce(TopicName, ProducerId, List, List)}, if the caller may use the producer. */
+  public CompletableFuture<Appended> produce(
+      TopicName topic,
+      ProducerId producer,
+      List<String> texts,
+      List<MessageId> ids,
+      Caller caller) {
     QueueSettings settings = engine.settings();
     if (!ids.isEmpty() && ids.size() != texts.size()) {
       throw LogQueueException.badRequest(
@@ -210,6 +242,7 @@ public class LogQueueService {
     }
     Committer current = committer();
     current.state().producerTopic(topic, producer);
+    caller.mayUse(current.state().producerOwner(producer), null, "Producer " + producer);
     return current.submit(
         new Append(topic, producer, List.copyOf(texts), lengths, List.copyOf(ids), deadline()));
   }
@@ -231,6 +264,17 @@ public class LogQueueService {
    */
   public CompletableFuture<Taken> consume(
       TopicName topic, ConsumerId consumer, int max, Duration wait, AckRequest settle) {
+    return consume(topic, consumer, max, wait, settle, Caller.ANYONE);
+  }
+
+  /** As {@link #consume(TopicName, ConsumerId, int, Duration, AckRequest)}, for its owner. */
+  public CompletableFuture<Taken> consume(
+      TopicName topic,
+      ConsumerId consumer,
+      int max,
+      Duration wait,
+      AckRequest settle,
+      Caller caller) {
     if (max < 1 || max > QueueSettings.CONSUME_MAX_MESSAGES) {
       throw new IllegalArgumentException("max out of range: " + max);
     }
@@ -238,7 +282,7 @@ public class LogQueueService {
       throw new IllegalArgumentException("wait out of range: " + wait);
     }
     Committer current = committer();
-    ConsumerCursor cursor = current.state().consumer(topic, consumer);
+    ConsumerCursor cursor = owned(current.state().consumer(topic, consumer), caller);
     if (!cursor.isExplicit()) {
       if (!settle.isEmpty()) {
         throw LogQueueException.notExplicit(consumer);
@@ -265,8 +309,14 @@ public class LogQueueService {
 
   /** Settles an explicit consumer's messages, committed before the answer. */
   public CompletableFuture<Acked> ack(TopicName topic, ConsumerId consumer, AckRequest request) {
+    return ack(topic, consumer, request, Caller.ANYONE);
+  }
+
+  /** As {@link #ack(TopicName, ConsumerId, AckRequest)}, for the consumer's owner. */
+  public CompletableFuture<Acked> ack(
+      TopicName topic, ConsumerId consumer, AckRequest request, Caller caller) {
     Committer current = committer();
-    if (!current.state().consumer(topic, consumer).isExplicit()) {
+    if (!owned(current.state().consumer(topic, consumer), caller).isExplicit()) {
       throw LogQueueException.notExplicit(consumer);
     }
     return current.submit(new Ack(topic, consumer, request, deadline()));
@@ -278,11 +328,21 @@ public class LogQueueService {
    */
   public CompletableFuture<Long> seek(
       TopicName topic, ConsumerId consumer, OptionalLong offset, OptionalLong timestamp) {
+    return seek(topic, consumer, offset, timestamp, Caller.ANYONE);
+  }
+
+  /** As {@link #seek(TopicName, ConsumerId, OptionalLong, OptionalLong)}, for its owner. */
+  public CompletableFuture<Long> seek(
+      TopicName topic,
+      ConsumerId consumer,
+      OptionalLong offset,
+      OptionalLong timestamp,
+      Caller caller) {
     if (offset.isPresent() == timestamp.isPresent()) {
       throw LogQueueException.badRequest("Send 'offset' or 'timestamp', one of them");
     }
     Committer current = committer();
-    current.state().consumer(topic, consumer);
+    owned(current.state().consumer(topic, consumer), caller);
     return current.submit(new Seek(topic, consumer, offset, timestamp, deadline()));
   }
 
@@ -291,7 +351,18 @@ public class LogQueueService {
    * ones included).
    */
   public long size(TopicName topic, ConsumerId consumer) {
-    return committer().state().consumer(topic, consumer).lag();
+    return size(topic, consumer, Caller.ANYONE);
+  }
+
+  /** As {@link #size(TopicName, ConsumerId)}, for the consumer's owner. */
+  public long size(TopicName topic, ConsumerId consumer, Caller caller) {
+    return owned(committer().state().consumer(topic, consumer), caller).lag();
+  }
+
+  /** The consumer, if the caller may use it (its owner, a sharer of its name, an admin). */
+  private static ConsumerCursor owned(ConsumerCursor consumer, Caller caller) {
+    caller.mayUse(consumer.owner(), consumer.settings().name(), "Consumer " + consumer.id());
+    return consumer;
   }
 
   /** Reads the messages a topic's consumers are at into the cache, where the window lacks them. */

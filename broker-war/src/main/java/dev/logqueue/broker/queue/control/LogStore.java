@@ -20,6 +20,14 @@ import java.util.Map;
 public interface LogStore {
 
   /**
+   * What makes the database unsafe or exposed, for readiness and the log: why the broker refuses to
+   * use it (it would lose acknowledged commits), and what it serves beyond the broker.
+   */
+  default List<String> problems() {
+    return List.of();
+  }
+
+  /**
    * Everything the queue needs to serve again after a restart; no message bodies.
    *
    * @param idsSince the message ids of each topic appended at or after this time (milliseconds
@@ -124,15 +132,22 @@ public interface LogStore {
   /** A message id appended within the dedup window: where, and when. */
   record RecentId(MessageId id, long offset, long appendedAt) {}
 
-  record ProducerRecord(ProducerId id, TopicId topic) {}
+  /** A producer, its topic, and the subject that registered it (null without authentication). */
+  record ProducerRecord(ProducerId id, TopicId topic, String owner) {}
 
   /**
    * A consumer, its settings and its committed position: the offset of the next message it will be
    * given (auto), or its floor, below which everything is settled (explicit); and how many messages
-   * retention deleted before it read them that its consumes have not told yet.
+   * retention deleted before it read them that its consumes have not told yet; and the subject that
+   * registered it (null without authentication).
    */
   record ConsumerRecord(
-      ConsumerId id, TopicId topic, long offset, ConsumerSettings settings, long skipped) {}
+      ConsumerId id,
+      TopicId topic,
+      long offset,
+      ConsumerSettings settings,
+      long skipped,
+      String owner) {}
 
   /**
    * An explicit consumer's settled messages: its new floor, whether every acknowledgement stored

@@ -151,6 +151,11 @@ public class QueueEngine {
     return store.isReachable();
   }
 
+  /** What makes the database unsafe (the broker does not use it then) or exposed. */
+  public List<String> storeProblems() {
+    return store.problems();
+  }
+
   /** Consumes that wait for a message now; 0 before the committer starts. */
   long waitingConsumes() {
     Committer current = committer;

@@ -37,6 +37,7 @@ final class QueueState {
   private final Map<TopicName, TopicLog> topics = new ConcurrentHashMap<>();
   private final List<TopicLog> topicsInOrder = new CopyOnWriteArrayList<>();
   private final Map<ProducerId, TopicLog> producers = new ConcurrentHashMap<>();
+  private final Map<ProducerId, String> producerOwners = new ConcurrentHashMap<>();
   private final Map<ConsumerId, ConsumerCursor> consumers = new ConcurrentHashMap<>();
   private final Map<ConsumerName, ConsumerCursor> named = new ConcurrentHashMap<>();
   private final Map<TopicLog, Set<ProducerId>> producersOf = new ConcurrentHashMap<>();
@@ -77,7 +78,7 @@ final class QueueState {
               byId.put(topic.id(), topic);
             });
     for (ProducerRecord record : snapshot.producers()) {
-      state.addProducer(record.id(), topicOf(byId, record.topic()));
+      state.addProducer(record.id(), topicOf(byId, record.topic()), record.owner());
     }
     for (ConsumerRecord record : snapshot.consumers()) {
       TopicLog topic = topicOf(byId, record.topic());
@@ -96,7 +97,8 @@ final class QueueState {
               record.settings(),
               record.offset(),
               deliveries,
-              record.skipped()));
+              record.skipped(),
+              record.owner()));
     }
     return state;
   }
@@ -159,9 +161,12 @@ final class QueueState {
     topicsInOrder.add(topic);
   }
 
-  void addProducer(ProducerId id, TopicLog topic) {
+  void addProducer(ProducerId id, TopicLog topic, String owner) {
     lastProducerId = Math.max(lastProducerId, id.value());
     producers.put(id, topic);
+    if (owner != null) {
+      producerOwners.put(id, owner);
+    }
     producersOf.get(topic).add(id);
   }
 
@@ -185,6 +190,7 @@ final class QueueState {
     topicsInOrder.remove(topic);
     Set<ProducerId> itsProducers = producersOf.remove(topic);
     itsProducers.forEach(producers::remove);
+    itsProducers.forEach(producerOwners::remove);
     Set<ConsumerCursor> itsConsumers = consumersOf.remove(topic);
     itsConsumers.forEach(this::forget);
   }
@@ -299,6 +305,11 @@ final class QueueState {
       throw LogQueueException.producerTopicMismatch(id, registered.name(), name);
     }
     return topic;
+  }
+
+  /** The subject that registered a producer; null if it was registered without authentication. */
+  String producerOwner(ProducerId id) {
+    return producerOwners.get(id);
   }
 
   /** A consumer of a topic, checked in the contract's order: topic, id, match. */

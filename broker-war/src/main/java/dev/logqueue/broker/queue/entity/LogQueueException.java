@@ -107,4 +107,12 @@ public class LogQueueException extends RuntimeException {
             + " acknowledges automatically (\"ack\": \"auto\"); only an explicit"
             + " consumer takes acks, releases and rejects");
   }
+
+  public static LogQueueException unauthorized(String message) {
+    return new LogQueueException(ErrorCode.UNAUTHORIZED, message);
+  }
+
+  public static LogQueueException forbidden(String message) {
+    return new LogQueueException(ErrorCode.FORBIDDEN, message);
+  }
 }

@@ -74,7 +74,10 @@ public class JpaLogStore implements LogStore {
       }
       List<ProducerRecord> producers =
           em.createNamedQuery(ProducerEntity.ALL, ProducerEntity.class).getResultList().stream()
-              .map(p -> new ProducerRecord(new ProducerId(p.id()), new TopicId(p.topicId())))
+              .map(
+                  p ->
+                      new ProducerRecord(
+                          new ProducerId(p.id()), new TopicId(p.topicId()), p.owner()))
               .toList();
       List<ConsumerRecord> consumers =
           em.createNamedQuery(ConsumerEntity.ALL, ConsumerEntity.class).getResultList().stream()
@@ -92,7 +95,8 @@ public class JpaLogStore implements LogStore {
                               c.deadLetterTopic() == null
                                   ? null
                                   : TopicName.of(c.deadLetterTopic())),
-                          c.skipped()))
+                          c.skipped(),
+                          c.owner()))
               .toList();
       Map<ConsumerId, List<Long>> acks = new HashMap<>();
       for (Object[] row : em.createNamedQuery(AckEntity.ALL, Object[].class).getResultList()) {
@@ -346,7 +350,8 @@ public class JpaLogStore implements LogStore {
       em.flush();
     }
     for (ProducerRecord producer : changes.producers()) {
-      em.persist(new ProducerEntity(producer.id().value(), producer.topic().value()));
+      em.persist(
+          new ProducerEntity(producer.id().value(), producer.topic().value(), producer.owner()));
     }
     for (ConsumerRecord consumer : changes.consumers()) {
       ConsumerSettings settings = consumer.settings();
@@ -359,7 +364,8 @@ public class JpaLogStore implements LogStore {
               settings.explicit(),
               settings.leaseMillis(),
               settings.maxDeliveries(),
-              settings.deadLetterTopic() == null ? null : settings.deadLetterTopic().value()));
+              settings.deadLetterTopic() == null ? null : settings.deadLetterTopic().value(),
+              consumer.owner()));
     }
     if (!changes.messages().isEmpty()) {
       // by JDBC, in this transaction (no foreign key: nothing of the entities needs writing first)
@@ -505,12 +511,40 @@ public class JpaLogStore implements LogStore {
     return current.createEntityManager();
   }
 
+  /** What the database would lose (the broker will not use it), and what it exposes. */
+  private volatile List<String> refusals = List.of();
+
+  private volatile List<String> warnings = List.of();
+
+  @Override
+  public List<String> problems() {
+    List<String> all = new ArrayList<>(refusals);
+    all.addAll(warnings);
+    return all;
+  }
+
   private synchronized EntityManagerFactory bootstrap() {
     if (factory != null) {
       return factory;
     }
     String database;
     try {
+      Durability.Findings findings;
+      try (Connection connection = dataSource.getConnection()) {
+        findings = Durability.check(connection);
+      }
+      if (!findings.warnings().equals(warnings)) {
+        findings.warnings().forEach(warning -> LOG.log(Level.WARNING, warning));
+      }
+      warnings = findings.warnings();
+      if (!findings.refusals().isEmpty()) {
+        if (!findings.refusals().equals(refusals)) {
+          findings.refusals().forEach(refusal -> LOG.log(Level.ERROR, refusal));
+        }
+        refusals = findings.refusals();
+        throw new StoreException(findings.refusals().get(0));
+      }
+      refusals = List.of();
       database = Schema.apply(dataSource);
     } catch (SQLException e) {
       throw new StoreException("Could not apply the schema", e);

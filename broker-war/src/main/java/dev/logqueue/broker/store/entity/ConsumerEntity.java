@@ -58,6 +58,10 @@ public class ConsumerEntity {
   @Column(name = "skipped", nullable = false)
   private long skipped;
 
+  /** The token subject that registered it; null if registered without authentication. */
+  @Column(name = "owner", length = 255)
+  private String owner;
+
   protected ConsumerEntity() {}
 
   public ConsumerEntity(
@@ -68,7 +72,9 @@ public class ConsumerEntity {
       boolean explicit,
       long leaseMillis,
       int maxDeliveries,
-      String deadLetterTopic) {
+      String deadLetterTopic,
+      String owner) {
+    this.owner = owner;
     this.id = id;
     this.topicId = topicId;
     this.nextOffset = nextOffset;
@@ -97,6 +103,10 @@ public class ConsumerEntity {
 
   public String deadLetterTopic() {
     return deadLetterTopic;
+  }
+
+  public String owner() {
+    return owner;
   }
 
   public long id() {

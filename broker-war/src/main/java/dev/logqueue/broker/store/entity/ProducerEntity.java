@@ -25,11 +25,20 @@ public class ProducerEntity {
   @Column(name = "topic_id", nullable = false)
   private long topicId;
 
+  /** The token subject that registered it; null if registered without authentication. */
+  @Column(name = "owner", length = 255)
+  private String owner;
+
   protected ProducerEntity() {}
 
-  public ProducerEntity(long id, long topicId) {
+  public ProducerEntity(long id, long topicId, String owner) {
     this.id = id;
     this.topicId = topicId;
+    this.owner = owner;
+  }
+
+  public String owner() {
+    return owner;
   }
 
   public long id() {

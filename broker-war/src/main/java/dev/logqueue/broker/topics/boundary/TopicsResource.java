@@ -3,10 +3,12 @@ package dev.logqueue.broker.topics.boundary;
 import dev.logqueue.broker.http.boundary.JsonRequest;
 import dev.logqueue.broker.http.boundary.Replies;
 import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.entity.Caller;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicName;
+import dev.logqueue.broker.security.boundary.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -37,6 +40,7 @@ public class TopicsResource {
   private static final int BROWSE_DEFAULT = 100;
 
   @Inject LogQueueService queue;
+  @Inject Guard guard;
 
   /**
    * {@code {"name": T}} (or {@code topic_name}), optional {@code retention_ms} and {@code
@@ -47,6 +51,7 @@ public class TopicsResource {
   public void create(byte[] body, @Suspended AsyncResponse async) {
     JsonRequest request = JsonRequest.of(body);
     TopicName name = request.newTopic();
+    guard.admin();
     Retention retention =
         new Retention(
             field(request, RETENTION_MS, Retention.DEFAULT),
@@ -64,9 +69,16 @@ public class TopicsResource {
   @GET
   public void list(@QueryParam("details") String details, @Suspended AsyncResponse async) {
     if (details == null || details.equals("false")) {
-      async.resume(Replies.ok("topics", queue.topics().stream().map(TopicName::value).toList()));
+      List<TopicName> visible = guard.visible(queue.topics());
+      async.resume(Replies.ok("topics", visible.stream().map(TopicName::value).toList()));
     } else if (details.equals("true")) {
-      Replies.answer(async, queue.topicDetails(), topics -> Replies.topics(topics, true));
+      Caller caller = guard.caller();
+      Replies.answer(
+          async,
+          queue.topicDetails(),
+          topics ->
+              Replies.topics(
+                  topics.stream().filter(t -> caller.mayTouch(t.name())).toList(), true));
     } else {
       throw LogQueueException.badRequest("'details' is true or false, not '" + details + "'");
     }
@@ -76,7 +88,9 @@ public class TopicsResource {
   @GET
   @Path("{name}")
   public void details(@PathParam("name") String name, @Suspended AsyncResponse async) {
-    Replies.answer(async, queue.topic(TopicName.of(name)), Replies::topic);
+    TopicName topic = TopicName.of(name);
+    guard.reader(topic);
+    Replies.answer(async, queue.topic(topic), Replies::topic);
   }
 
   /**
@@ -95,6 +109,7 @@ public class TopicsResource {
     OptionalLong offset = optional(request.whole("offset", 0, Long.MAX_VALUE));
     OptionalLong timestamp = optional(request.whole("timestamp", 0, Long.MAX_VALUE));
     int max = request.integer("max", 1, BROWSE_MAX).orElse(BROWSE_DEFAULT);
+    guard.consumer(topic);
     Replies.answer(async, queue.browse(topic, offset, timestamp, max), Replies::browsed);
   }
 
@@ -111,6 +126,7 @@ public class TopicsResource {
   public void change(@PathParam("name") String name, byte[] body, @Suspended AsyncResponse async) {
     TopicName topic = TopicName.of(name);
     JsonRequest request = JsonRequest.of(body);
+    guard.admin();
     if (!request.present(RETENTION_MS) && !request.present(RETENTION_BYTES)) {
       throw LogQueueException.badRequest(
           "Send 'retention_ms' or 'retention_bytes' (null: the broker's default)");
@@ -130,6 +146,7 @@ public class TopicsResource {
   @Path("{name}")
   public void delete(@PathParam("name") String name, @Suspended AsyncResponse async) {
     TopicName topic = TopicName.of(name);
+    guard.admin();
     Replies.answer(async, queue.deleteTopic(topic), deleted -> Replies.ok());
   }
 
@@ -140,7 +157,8 @@ public class TopicsResource {
       @PathParam("name") String name, @PathParam("id") String id, @Suspended AsyncResponse async) {
     TopicName topic = TopicName.of(name);
     ConsumerId consumer = new ConsumerId(JsonRequest.pathId("consumer id", id));
-    Replies.answer(async, queue.deleteConsumer(topic, consumer), deleted -> Replies.ok());
+    Caller caller = guard.consumer(topic); // its owner, or an admin
+    Replies.answer(async, queue.deleteConsumer(topic, consumer, caller), deleted -> Replies.ok());
   }
 
   /** A retention field: {@code absent} if it is not sent, the default if null, else 0 or more. */

@@ -159,7 +159,12 @@ final class MemoryLogStore implements LogStore {
       consumers.put(
           move.id(),
           new ConsumerRecord(
-              stored.id(), stored.topic(), move.offset(), stored.settings(), move.skipped()));
+              stored.id(),
+              stored.topic(),
+              move.offset(),
+              stored.settings(),
+              move.skipped(),
+              stored.owner()));
     }
     for (AckRecord ack : changes.acks()) {
       ConsumerRecord consumer = consumers.get(ack.consumer());
@@ -170,7 +175,8 @@ final class MemoryLogStore implements LogStore {
               consumer.topic(),
               ack.floor(),
               consumer.settings(),
-              consumer.skipped()));
+              consumer.skipped(),
+              consumer.owner()));
       TreeSet<Long> stored = acks.computeIfAbsent(ack.consumer(), c -> new TreeSet<>());
       if (ack.resetAcks()) {
         stored.clear();
