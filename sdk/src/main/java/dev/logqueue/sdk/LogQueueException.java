@@ -46,6 +46,8 @@ public class LogQueueException extends RuntimeException {
       case "bad_request", "not_found", "method_not_allowed" ->
           new InvalidRequestException(status, code, message);
       case "unavailable" -> new BrokerUnavailableException(status, code, message, null);
+      case "unauthorized" -> new NotAuthorizedException(status, code, message);
+      case "forbidden" -> new ForbiddenException(status, code, message);
       default ->
           status == 502 || status == 503 || status == 504
               ? new BrokerUnavailableException(status, error, message, null)

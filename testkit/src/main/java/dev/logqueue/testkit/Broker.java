@@ -41,6 +41,7 @@ public final class Broker implements AutoCloseable {
   private final Map<String, String> settings;
   private final String javaOptions;
   private final List<Path> deployments;
+  private final TlsFiles tls;
   private Process process;
   private int starts;
 
@@ -50,8 +51,10 @@ public final class Broker implements AutoCloseable {
       int port,
       Map<String, String> settings,
       String javaOptions,
-      List<Path> deployments) {
+      List<Path> deployments,
+      TlsFiles tls) {
     this.deployments = deployments;
+    this.tls = tls;
     this.database = database;
     this.dataDirectory = dataDirectory;
     this.port = port;
@@ -71,6 +74,7 @@ public final class Broker implements AutoCloseable {
     private int port;
     private String javaOptions = TEST_JAVA_OPTIONS;
     private final List<Path> deployments = new java.util.ArrayList<>();
+    private TlsFiles tls;
 
     private Builder(Database database) {
       this.database = database;
@@ -83,6 +87,12 @@ public final class Broker implements AutoCloseable {
 
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /** HTTPS only, with this key and certificate (the suite's {@link Security} does it for all). */
+    public Builder tls(TlsFiles tls) {
+      this.tls = tls;
       return this;
     }
 
@@ -123,7 +133,8 @@ public final class Broker implements AutoCloseable {
               port > 0 ? port : Ports.free(),
               Map.copyOf(settings),
               javaOptions,
-              List.copyOf(deployments));
+              List.copyOf(deployments),
+              tls);
       broker.launch();
       return broker;
     }
@@ -156,6 +167,9 @@ public final class Broker implements AutoCloseable {
       if (security != null) {
         env.putAll(security.brokerSettings(port));
       }
+      if (tls != null) {
+        env.putAll(tls.brokerSettings(port));
+      }
       env.putAll(settings);
       env.put("LOGQUEUE_WAR", Layout.war().toString());
       env.put("LOGQUEUE_MICRO_JAR", Layout.runtime().resolve("payara-micro.jar").toString());
@@ -177,7 +191,7 @@ public final class Broker implements AutoCloseable {
    * (payara-config/post-deploy.asadmin), so a ready broker serves its other WARs too.
    */
   public Broker awaitReady() {
-    Http http = new Http(uri());
+    Http http = tls == null ? new Http(uri()) : new Http(uri()).trusting(tls);
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -199,7 +213,8 @@ public final class Broker implements AutoCloseable {
 
   /** Its address: https:// when the suite runs with security ({@link Security}). */
   public URI uri() {
-    return URI.create((Security.enabled() ? "https" : "http") + "://127.0.0.1:" + port + "/");
+    boolean https = Security.enabled() || tls != null;
+    return URI.create((https ? "https" : "http") + "://127.0.0.1:" + port + "/");
   }
 
   public int port() {

@@ -5,6 +5,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,7 +14,12 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** A plain HTTP client for the broker's wire contract, for tests that speak HTTP themselves. */
 public final class Http {
@@ -30,20 +36,47 @@ public final class Http {
 
   private final URI base;
   private final String token;
+  private final HttpClient client;
 
   /** A client of the broker at {@code base}; it sends the suite's token, if it has one. */
   public Http(URI base) {
-    this(base, Security.enabled() ? Security.get().adminToken() : null);
+    this(base, Security.enabled() ? Security.get().adminToken() : null, CLIENT);
   }
 
-  private Http(URI base, String token) {
+  private Http(URI base, String token, HttpClient client) {
     this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
     this.token = token;
+    this.client = client;
   }
 
   /** The same client, sending {@code Authorization: Bearer token} (null: no header). */
   public Http withToken(String token) {
-    return new Http(base, token);
+    return new Http(base, token, client);
+  }
+
+  /** The same client, trusting the certificate of these files (and nothing else) for https. */
+  public Http trusting(TlsFiles tls) {
+    try (InputStream in = Files.newInputStream(tls.truststore())) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, tls.password().toCharArray());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return new Http(
+          base,
+          token,
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(5))
+              .version(HttpClient.Version.HTTP_1_1)
+              .sslContext(context)
+              .build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** An answer: its status, headers and body, as JSON where it is JSON. */
@@ -112,7 +145,7 @@ public final class Http {
     }
     try {
       HttpResponse<String> response =
-          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Reply(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -25,6 +25,7 @@ import dev.logqueue.sdk.TopicNotFoundException;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.ProduceRequest;
 import dev.logqueue.sdk.client.Bodies.TopicRequest;
+import dev.logqueue.sdk.client.ConfiguredToken;
 import dev.logqueue.sdk.client.FailureMapper;
 import dev.logqueue.sdk.client.LogQueueApi;
 import dev.logqueue.testkit.Broker;
@@ -475,6 +476,7 @@ class SdkIT {
   /** Paths and methods the broker does not have. */
   @Path("/")
   @RegisterProvider(FailureMapper.class)
+  @RegisterProvider(ConfiguredToken.class) // the suite's token, when it runs with security
   public interface Wrong extends AutoCloseable {
     @GET
     @Path("nowhere")
