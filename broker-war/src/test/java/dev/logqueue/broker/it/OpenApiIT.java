@@ -10,6 +10,7 @@ import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
 import dev.logqueue.testkit.Eventually;
 import dev.logqueue.testkit.Layout;
+import dev.logqueue.testkit.Tokens;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +61,9 @@ class OpenApiIT {
           entry("consumer_exists", 409),
           entry("not_delivered", 409),
           entry("lease_expired", 409),
-          entry("not_explicit", 409));
+          entry("not_explicit", 409),
+          entry("unauthorized", 401),
+          entry("forbidden", 403));
 
   /** An operation of the contract: what it takes, what it answers, which errors it may give. */
   record Contract(String operation, String request, String answer, String errors) {
@@ -161,14 +164,24 @@ class OpenApiIT {
 
   static Broker broker;
   static OpenApiDocument document;
+  static Tokens tokens;
+
+  /** The token a call sends; null for none. */
+  private String token;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = Broker.on(Database.h2()).setting("LOGQUEUE_RETENTION_CHECK_MS", 200).start();
+    tokens = Tokens.generate(Layout.scratch("openapi-keys"));
+    broker =
+        Broker.on(Database.h2())
+            .settings(tokens.brokerSettings())
+            .setting("LOGQUEUE_RETENTION_CHECK_MS", 200)
+            .start();
     HttpResponse<String> served =
         CLIENT.send(
             HttpRequest.newBuilder(broker.uri().resolve("openapi"))
                 .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + admin())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, served.statusCode(), served::body);
@@ -207,7 +220,11 @@ class OpenApiIT {
         }
       }
       Map<String, Integer> errors = document.errors(op);
-      for (String error : Contract.words(contract.errors())) {
+      Set<String> expectedErrors = new TreeSet<>(Contract.words(contract.errors()));
+      if (!op.path().equals("/status")) {
+        expectedErrors.addAll(Set.of("unauthorized", "forbidden")); // with authentication on
+      }
+      for (String error : expectedErrors) {
         checked++;
         if (!CODES.get(error).equals(errors.get(error))) {
           wrong.add(
@@ -236,7 +253,10 @@ class OpenApiIT {
             "unavailable",
             "Retry-After",
             "topic_name",
-            "log_message")) {
+            "log_message",
+            "unauthorized",
+            "forbidden",
+            "Authorization: Bearer <token>")) {
       checked++;
       if (!description.contains("`" + general + "`")) {
         wrong.add("the description does not say `" + general + "`");
@@ -285,6 +305,9 @@ class OpenApiIT {
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     if (body != null) {
       request.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
     }
     HttpResponse<String> response =
         CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -339,9 +362,17 @@ class OpenApiIT {
     return answer.get(field).asLong();
   }
 
+  static String admin() {
+    return tokens.token("openapi", List.of("admin"), List.of());
+  }
+
   @Test
   void everyAnswerOfTheBrokerConformsToTheDocument() throws Exception {
     call("GET", "/status", null);
+    call("GET", "/topics", null); // unauthorized
+    token = tokens.token("reader", List.of("consumer"), List.of("oa*"));
+    call("GET", "/topics/elsewhere", null); // forbidden
+    token = admin();
     call("POST", "/topics", "{\"name\":\"oa\"}");
     call("POST", "/topics", "{\"name\":\"oa\"}"); // topic_exists
     call("POST", "/topics", "{\"name\":\"not a name\"}"); // bad_request
