@@ -8,6 +8,7 @@ import dev.logqueue.testkit.Course;
 import dev.logqueue.testkit.Database;
 import dev.logqueue.testkit.Eventually;
 import dev.logqueue.testkit.Layout;
+import dev.logqueue.testkit.TlsFiles;
 import dev.logqueue.testkit.Wire;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,16 +47,20 @@ class CliIT {
   }
 
   Run cli(String... args) throws IOException, InterruptedException {
+    return cli(Map.of(), args);
+  }
+
+  Run cli(Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("java", "-jar", "target/logqueue-cli.jar"));
     command.addAll(List.of(args));
     Path scratch = Layout.scratch("cli");
     Path output = scratch.resolve("out.txt");
     Path errors = scratch.resolve("err.txt");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(output.toFile())
-            .redirectError(errors.toFile())
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("the CLI hung");
@@ -281,5 +287,100 @@ class CliIT {
         List.of(),
         topicAnswer(wire, "logs").getJsonObject("topic").getJsonArray("consumers"),
         "its temporary consumer deleted on exit");
+  }
+
+  @Test
+  void tokensMadeByTheCommandLineOpenABrokerOverHttps() throws Exception {
+    Path keys = Layout.scratch("cli-keys");
+    Run made = cli("token", "keys", "--out", keys.toString());
+    assertEquals(0, made.status(), made::all);
+    assertTrue(Files.isRegularFile(keys.resolve("private.pem")));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(keys.resolve("private.pem"))));
+    Run admin =
+        cli(
+            "token",
+            "create",
+            "--key",
+            keys.resolve("private.pem").toString(),
+            "--sub",
+            "ops",
+            "--role",
+            "admin",
+            "--ttl",
+            "1h");
+    assertEquals(0, admin.status(), admin::all);
+    String token = admin.out().get(0);
+    Run producer =
+        cli(
+            "token",
+            "create",
+            "--key",
+            keys.resolve("private.pem").toString(),
+            "--sub",
+            "shop",
+            "--role",
+            "producer",
+            "--topics",
+            "orders.*,audit");
+    String producing = producer.out().get(0);
+    assertEquals(
+        2,
+        cli("token", "create", "--key", keys.resolve("private.pem").toString(), "--sub", "x")
+            .status(),
+        "no role");
+    assertEquals(
+        2,
+        cli(
+                "token",
+                "create",
+                "--key",
+                keys.resolve("private.pem").toString(),
+                "--sub",
+                "x",
+                "--role",
+                "king")
+            .status());
+
+    TlsFiles tls = TlsFiles.generate(Layout.scratch("cli-tls"));
+    broker =
+        Broker.on(Database.h2())
+            .setting("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.resolve("public.pem").toString())
+            .tls(tls)
+            .start();
+    String url = broker.uri().toString();
+    Map<String, String> trust = Map.of("LOGQUEUE_TRUSTSTORE_PASSWORD", tls.password());
+    String store = tls.truststore().toString();
+    Run created =
+        cli(trust, "create", "orders.eu", "--broker", url, "--token", token, "--truststore", store);
+    assertEquals(List.of("created orders.eu, keeps forever"), created.out(), created::all);
+    Run anonymous = cli(trust, "topics", "--broker", url, "--truststore", store);
+    assertEquals(1, anonymous.status(), anonymous::all);
+    assertTrue(anonymous.err().get(0).contains("(unauthorized)"), anonymous::all);
+    Run forbidden =
+        cli(
+            trust,
+            "delete",
+            "orders.eu",
+            "--broker",
+            url,
+            "--token",
+            producing,
+            "--truststore",
+            store);
+    assertEquals(1, forbidden.status(), forbidden::all);
+    assertTrue(forbidden.err().get(0).contains("(forbidden)"), forbidden::all);
+    Map<String, String> environment = new java.util.HashMap<>(trust);
+    environment.put("LOGQUEUE_TOKEN", producing);
+    environment.put("LOGQUEUE_TRUSTSTORE", store);
+    Path lines = Layout.scratch("cli").resolve("lines.txt");
+    Files.writeString(lines, "a\nb\n");
+    Run sent =
+        cli(environment, "produce", "--topic", "orders.eu", lines.toString(), "--broker", url);
+    assertEquals(List.of("sent 2 messages"), sent.out(), sent::all);
+    Run untrusted = cli("topics", "--broker", url, "--token", token);
+    assertEquals(3, untrusted.status(), "a certificate it does not trust: " + untrusted.all());
   }
 }
