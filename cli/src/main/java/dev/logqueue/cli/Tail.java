@@ -51,20 +51,21 @@ final class Tail {
             .onSkipped((skippedTopic, count) -> next.addAndGet(count))
             .build();
     long id = consumer.register(topic);
-    CountDownLatch ended = new CountDownLatch(1);
-    Thread cleanUp =
+    // Ctrl-C (SIGINT) or SIGTERM: the hook stops the loop, and waits while this thread deletes the
+    // consumer with the clients still open
+    CountDownLatch cleaned = new CountDownLatch(1);
+    Thread stopper =
         new Thread(
             () -> {
               consumer.stop();
               try {
-                ended.await(5, TimeUnit.SECONDS);
+                cleaned.await(10, TimeUnit.SECONDS);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
-              forget(topic, id);
             },
             "logqueue-tail-exit");
-    Runtime.getRuntime().addShutdownHook(cleanUp);
+    Runtime.getRuntime().addShutdownHook(stopper);
     try {
       while (!consumer.isStopped()) {
         for (Message message : consumer.pollBatch(Duration.ofSeconds(1), 1000)) {
@@ -74,7 +75,8 @@ final class Tail {
       }
     } finally {
       consumer.close();
-      ended.countDown();
+      forget(topic, id);
+      cleaned.countDown();
     }
   }
 

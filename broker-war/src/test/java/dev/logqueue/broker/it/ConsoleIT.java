@@ -7,6 +7,7 @@ import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
 import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Layout;
+import dev.logqueue.testkit.Tokens;
 import dev.logqueue.testkit.Wire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -32,11 +34,6 @@ class ConsoleIT {
 
   @Test
   void anOperatorSeesTopicsConsumersAndMessagesAndChangesTopics() throws Exception {
-    assertTrue(
-        Files.isExecutable(CHROMIUM),
-        CHROMIUM
-            + " is missing: the console's test needs Debian's chromium (apt-get install chromium;"
-            + " .ci/run installs it), or CHROMIUM set to another Chromium");
     Path tests = playwright();
     Path screenshots = Layout.root().resolve("broker-war/target/console-screenshots");
 
@@ -66,27 +63,56 @@ class ConsoleIT {
               "consumer/ack", Http.json("topic", TOPIC, "consumer_id", explicit, "ack_until", 10));
       assertEquals(200, acked.status(), acked::toString); // lag 15, 3 leased
 
-      ProcessBuilder script =
-          new ProcessBuilder("node", "console.spec.mjs")
-              .directory(tests.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(tests.resolve("output.txt").toFile());
-      script.environment().put("LOGQUEUE_URL", broker.uri().toString());
-      script.environment().put("TOPIC", TOPIC);
-      script.environment().put("LAGGING", Long.toString(behind));
-      script.environment().put("CHROMIUM", CHROMIUM.toString());
-      script.environment().put("SCREENSHOTS", screenshots.toString());
-      Process node = script.start();
-      boolean ended = node.waitFor(3, TimeUnit.MINUTES);
-      if (!ended) {
-        node.destroyForcibly().waitFor();
-      }
-      String output = Files.readString(tests.resolve("output.txt"), StandardCharsets.UTF_8);
-      System.getLogger(ConsoleIT.class.getName()).log(System.Logger.Level.INFO, output);
-      assertTrue(ended, "the browser test did not end in 3 minutes:\n" + output);
-      assertEquals(0, node.exitValue(), output);
+      String output =
+          node(
+              tests,
+              "console.spec.mjs",
+              Map.of(
+                  "LOGQUEUE_URL", broker.uri().toString(),
+                  "TOPIC", TOPIC,
+                  "LAGGING", Long.toString(behind),
+                  "SCREENSHOTS", screenshots.toString()));
       assertTrue(output.contains("console: all checks passed"), output);
     }
+  }
+
+  @Test
+  void withTokensTheConsoleAsksForOneAndKeepsItInTheTabOnly() throws Exception {
+    Path tests = playwright();
+    Tokens tokens = Tokens.generate(Layout.scratch("console-keys"));
+    try (Broker broker = Broker.on(Database.h2()).settings(tokens.brokerSettings()).start()) {
+      String admin = tokens.token("operator", List.of("admin"), List.of());
+      Http http = new Http(broker.uri()).withToken(admin);
+      assertEquals(200, http.post("topics", Http.json("name", "guarded")).status());
+      String output =
+          node(
+              tests,
+              "console-auth.spec.mjs",
+              Map.of("LOGQUEUE_URL", broker.uri().toString(), "TOKEN", admin, "TOPIC", "guarded"));
+      assertTrue(output.contains("console with tokens: all checks passed"), output);
+    }
+  }
+
+  /** Runs a browser script; its output, once it passed. */
+  private static String node(Path tests, String script, Map<String, String> environment)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder("node", script)
+            .directory(tests.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(tests.resolve(script + ".txt").toFile());
+    builder.environment().putAll(environment);
+    builder.environment().put("CHROMIUM", CHROMIUM.toString());
+    Process node = builder.start();
+    boolean ended = node.waitFor(3, TimeUnit.MINUTES);
+    if (!ended) {
+      node.destroyForcibly().waitFor();
+    }
+    String output = Files.readString(tests.resolve(script + ".txt"), StandardCharsets.UTF_8);
+    System.getLogger(ConsoleIT.class.getName()).log(System.Logger.Level.INFO, output);
+    assertTrue(ended, "the browser test did not end in 3 minutes:\n" + output);
+    assertEquals(0, node.exitValue(), output);
+    return output;
   }
 
   /**
@@ -94,9 +120,15 @@ class ConsoleIT {
    * installed once, kept by later builds until the lock changes.
    */
   private static Path playwright() throws IOException, InterruptedException {
+    assertTrue(
+        Files.isExecutable(CHROMIUM),
+        CHROMIUM
+            + " is missing: the console's test needs Debian's chromium (apt-get install chromium;"
+            + " .ci/run installs it), or CHROMIUM set to another Chromium");
     Path source = Layout.root().resolve("broker-war/src/test/console");
     Path folder = Files.createDirectories(Layout.root().resolve("broker-war/target/console-test"));
-    for (String file : List.of("package.json", "package-lock.json", "console.spec.mjs")) {
+    for (String file :
+        List.of("package.json", "package-lock.json", "console.spec.mjs", "console-auth.spec.mjs")) {
       Files.copy(source.resolve(file), folder.resolve(file), StandardCopyOption.REPLACE_EXISTING);
     }
     Path installed = folder.resolve("node_modules/.package-lock.json");
