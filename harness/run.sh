@@ -5,6 +5,9 @@
 #   harness/run.sh crash --cycles 20 --databases postgresql
 #   harness/run.sh outage --outage 30
 #   harness/run.sh hostile --requests 20000
+#   harness/run.sh dbfailover --cycles 10  a primary and a standby of Debian's PostgreSQL 15, each
+#                                          cycle kills the primary and promotes the standby; with
+#                                          synchronous, then asynchronous replication (as root)
 # PostgreSQL is embedded (nothing to install). Prints the summary tables; exit status 1 on failure.
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"

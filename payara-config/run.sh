@@ -90,6 +90,9 @@ case "${LOGQUEUE_DB:-h2}" in
     export LOGQUEUE_DB_NAME="${LOGQUEUE_DB_NAME:-logqueue}"
     export LOGQUEUE_DB_USER="${LOGQUEUE_DB_USER:-postgres}"
     export LOGQUEUE_DB_PASSWORD="${LOGQUEUE_DB_PASSWORD:-postgres}"
+    # one server, or a primary and its standbys: host:port,host:port (the driver writes to the one
+    # that takes writes)
+    export LOGQUEUE_DB_HOSTS="${LOGQUEUE_DB_HOSTS:-$LOGQUEUE_DB_HOST:$LOGQUEUE_DB_PORT}"
     set -- --addlibs "$driver" --postbootcommandfile "$config/post-boot-postgresql.asadmin" "$@"
     ;;
   *)

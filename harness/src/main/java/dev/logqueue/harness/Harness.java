@@ -2,6 +2,7 @@ package dev.logqueue.harness;
 
 import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
+import dev.logqueue.testkit.Layout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.List;
  * --minutes 30                how long the soak runs per database
  * --rate 2000                 messages per second the soak produces
  * --retention 180             seconds the soak's topic keeps
+ * --between 10                seconds of load between two database failovers
  * </pre>
  *
  * {@code soak} is not part of {@code all} (an hour): it writes {@code benchmark/results/soak.md}
@@ -40,6 +42,7 @@ public final class Harness {
     int minutes = 30;
     int rate = 2_000;
     int retention = 180;
+    int between = 10;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--databases" -> databases = List.of(args[++i].split(","));
@@ -50,6 +53,7 @@ public final class Harness {
         case "--minutes" -> minutes = Integer.parseInt(args[++i]);
         case "--rate" -> rate = Integer.parseInt(args[++i]);
         case "--retention" -> retention = Integer.parseInt(args[++i]);
+        case "--between" -> between = Integer.parseInt(args[++i]);
         default -> {
           // the command itself
         }
@@ -120,6 +124,31 @@ public final class Harness {
       Path out = Path.of(System.getProperty("logqueue.root", ".")).resolve("benchmark/results");
       Soak.write(results, out);
       report.append("Written to ").append(out.resolve("soak.md")).append('\n');
+    }
+    if (what.equals("dbfailover")) {
+      List<DatabaseFailover.Result> results = new ArrayList<>();
+      for (boolean synchronous : List.of(true, false)) {
+        Path folder = Layout.scratch("db-failover-" + (synchronous ? "sync" : "async"));
+        DatabaseFailover.Result result =
+            new DatabaseFailover(folder, synchronous, cycles, Duration.ofSeconds(between)).run();
+        results.add(result);
+        if (synchronous && !result.clean()) {
+          failures.add("database failover with synchronous replication: " + result);
+        }
+      }
+      String table = DatabaseFailover.table(results);
+      report.append("Database failover, ").append(cycles).append(" cycles each\n\n").append(table);
+      Path out = Path.of(System.getProperty("logqueue.root", ".")).resolve("harness/results");
+      java.nio.file.Files.createDirectories(out);
+      java.nio.file.Files.writeString(
+          out.resolve("db-failover.md"),
+          "# Database failover drill\n\n`harness/run.sh dbfailover --cycles "
+              + cycles
+              + "`: a primary and a streaming standby (PostgreSQL 15), the broker on both"
+              + " (LOGQUEUE_DB_HOSTS), 4 producers and an explicit consumer through the SDK; each"
+              + " cycle kills the primary's postmaster (SIGKILL), promotes the standby and rebuilds"
+              + " the old primary as its standby.\n\n"
+              + table);
     }
     System.out.println();
     System.out.println(report);
