@@ -9,7 +9,6 @@ import dev.logqueue.testkit.Database;
 import dev.logqueue.testkit.Http;
 import dev.logqueue.testkit.Ports;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,7 +49,8 @@ final class DatabaseFailover {
 
   /** A run: its cycles and what the checks found. */
   record Result(
-      boolean synchronous,
+      String mode,
+      boolean mustNotLose,
       List<Cycle> cycles,
       long acknowledged,
       long lost,
@@ -60,118 +60,274 @@ final class DatabaseFailover {
     boolean clean() {
       return lost == 0 && duplicated == 0 && notConsumed == 0;
     }
+  }
 
-    String mode() {
-      return synchronous ? "synchronous" : "asynchronous";
+  /** How the servers are run: by the drill itself, or by Patroni. */
+  enum Mode {
+    SYNCHRONOUS("synchronous", true),
+    ASYNCHRONOUS("asynchronous", false),
+    PATRONI("Patroni, synchronous_mode", true);
+
+    final String title;
+    final boolean mustNotLose;
+
+    Mode(String title, boolean mustNotLose) {
+      this.title = title;
+      this.mustNotLose = mustNotLose;
     }
   }
 
+  /** A primary and a standby, and what a failover does to them. */
+  interface Pair extends AutoCloseable {
+    /** The broker's LOGQUEUE_DB_HOSTS. */
+    String hosts();
+
+    /** The fault: the primary is gone once this returns. */
+    void fail() throws Exception;
+
+    /** What follows until a primary takes writes (promotion). */
+    void failOver() throws Exception;
+
+    /** The old primary made the new standby again. */
+    void rebuild() throws Exception;
+
+    /** The primary now, for the checks. */
+    java.sql.Connection connectToPrimary() throws SQLException;
+
+    @Override
+    void close();
+  }
+
   private final Path folder;
-  private final boolean synchronous;
+  private final Mode mode;
   private final int cycles;
   private final Duration between;
 
-  DatabaseFailover(Path folder, boolean synchronous, int cycles, Duration between) {
+  DatabaseFailover(Path folder, Mode mode, int cycles, Duration between) {
     this.folder = folder;
-    this.synchronous = synchronous;
+    this.mode = mode;
     this.cycles = cycles;
     this.between = between;
   }
 
   Result run() throws Exception {
-    PgServer primary = new PgServer("node_a", folder.resolve("node_a"), Ports.free());
-    PgServer standby = new PgServer("node_b", folder.resolve("node_b"), Ports.free());
-    primary.createPrimary();
-    primary.sql("postgres", "CREATE DATABASE logqueue");
-    ReplicationLink link = new ReplicationLink(primary.port());
-    standby.createStandbyOf(primary, link.port());
-    if (synchronous) {
-      primary.synchronousStandbys(standby.name());
-    }
-    Database database =
-        new Database(
-            "postgresql",
-            Map.of(
-                "LOGQUEUE_DB", "postgresql",
-                "LOGQUEUE_DB_HOSTS", primary.address() + "," + standby.address(),
-                "LOGQUEUE_DB_NAME", "logqueue",
-                "LOGQUEUE_DB_USER", "postgres",
-                "LOGQUEUE_DB_PASSWORD", "postgres"));
-    Broker broker = Broker.on(database).dataDirectory(folder.resolve("broker")).start();
-    Load load = new Load(broker.uri().toString());
-    Readiness readiness = new Readiness(broker);
-    List<Cycle> done = new ArrayList<>();
-    try {
-      load.start();
-      for (int cycle = 1; cycle <= cycles; cycle++) {
+    try (Pair pair =
+        mode == Mode.PATRONI
+            ? new Patroni(folder)
+            : new Streaming(folder, mode == Mode.SYNCHRONOUS)) {
+      Database database =
+          new Database(
+              "postgresql",
+              Map.of(
+                  "LOGQUEUE_DB", "postgresql",
+                  "LOGQUEUE_DB_HOSTS", pair.hosts(),
+                  "LOGQUEUE_DB_NAME", "logqueue",
+                  "LOGQUEUE_DB_USER", "postgres",
+                  "LOGQUEUE_DB_PASSWORD", "postgres"));
+      Broker broker = Broker.on(database).dataDirectory(folder.resolve("broker")).start();
+      Load load = new Load(broker.uri().toString());
+      Readiness readiness = new Readiness(broker);
+      List<Cycle> done = new ArrayList<>();
+      try {
+        load.start();
+        for (int cycle = 1; cycle <= cycles; cycle++) {
+          Thread.sleep(between.toMillis());
+          pair.fail();
+          long faultAt = System.nanoTime();
+          readiness.reset();
+          pair.failOver();
+          long outage = load.awaitSuccessAfter(faultAt, Duration.ofSeconds(120));
+          boolean down = readiness.sawDown();
+          pair.rebuild();
+          done.add(new Cycle(cycle, outage, load.acknowledged.size(), down));
+          LOG.log(
+              System.Logger.Level.INFO,
+              "{0} cycle {1}: outage {2} ms, {3} acknowledged so far",
+              mode.title,
+              cycle,
+              outage,
+              load.acknowledged.size());
+        }
         Thread.sleep(between.toMillis());
-        // the standby falls a second behind (the link between the servers holds what the primary
-        // sends, as a congested network would), then the primary dies and the link with it: with
-        // synchronous replication commits wait for the standby meanwhile; with asynchronous ones
-        // they are acknowledged, and the promoted standby lacks them
-        link.hold();
-        Thread.sleep(LAG.toMillis());
-        primary.kill();
-        link.close();
-        long faultAt = System.nanoTime();
-        standby.promote();
-        if (synchronous) {
-          // until a standby is back, commits go on without one (Patroni's synchronous_mode, not
-          // strict): what is acknowledged meanwhile is on one server only
-          standby.synchronousStandbys("");
-        }
-        readiness.reset();
-        long outage = load.awaitSuccessAfter(faultAt, Duration.ofSeconds(90));
-        boolean down = readiness.sawDown();
-        link = new ReplicationLink(standby.port());
-        primary.createStandbyOf(standby, link.port());
-        if (synchronous) {
-          standby.synchronousStandbys(primary.name());
-        }
-        PgServer promoted = standby;
-        standby = primary;
-        primary = promoted;
-        done.add(new Cycle(cycle, outage, load.acknowledged.size(), down));
-        LOG.log(
-            System.Logger.Level.INFO,
-            "cycle {0}: outage {1} ms, {2} acknowledged so far",
-            cycle,
-            outage,
-            load.acknowledged.size());
+      } finally {
+        load.stop();
+        readiness.stop();
       }
-      Thread.sleep(between.toMillis());
-    } finally {
-      load.stop();
-      link.close();
-      readiness.stop();
+      load.drain(Duration.ofSeconds(60));
+      Map<String, Integer> stored;
+      try (java.sql.Connection connection = pair.connectToPrimary()) {
+        stored = stored(connection);
+      }
+      long lost = load.acknowledged.stream().filter(text -> !stored.containsKey(text)).count();
+      long duplicated = stored.values().stream().filter(count -> count > 1).count();
+      long notConsumed =
+          load.acknowledged.stream().filter(text -> !load.consumed.contains(text)).count();
+      broker.stop();
+      return new Result(
+          mode.title,
+          mode.mustNotLose,
+          done,
+          load.acknowledged.size(),
+          lost,
+          duplicated,
+          notConsumed,
+          load.failedSends.get());
     }
-    load.drain(Duration.ofSeconds(60));
-    Map<String, Integer> stored = stored(primary);
-    long lost = load.acknowledged.stream().filter(text -> !stored.containsKey(text)).count();
-    long duplicated = stored.values().stream().filter(count -> count > 1).count();
-    long notConsumed =
-        load.acknowledged.stream().filter(text -> !load.consumed.contains(text)).count();
-    broker.stop();
-    primary.stop();
-    standby.stop();
-    return new Result(
-        synchronous,
-        done,
-        load.acknowledged.size(),
-        lost,
-        duplicated,
-        notConsumed,
-        load.failedSends.get());
   }
 
-  /** Each message text of the topic on the server, with how often it is stored. */
-  private static Map<String, Integer> stored(PgServer server) throws SQLException {
+  /**
+   * Two servers the drill runs itself, a relay between them ({@link ReplicationLink}). A failure:
+   * the standby falls a second behind (the link holds what the primary sends, as a congested
+   * network would), then the primary dies and the link with it; the drill promotes the standby
+   * (with synchronous replication, commits wait for the standby meanwhile; with asynchronous ones
+   * they are acknowledged, and the promoted standby lacks them), then rebuilds the old primary from
+   * a base backup of the new one.
+   */
+  private static final class Streaming implements Pair {
+    private final boolean synchronous;
+    private PgServer primary;
+    private PgServer standby;
+    private ReplicationLink link;
+
+    Streaming(Path folder, boolean synchronous) {
+      this.synchronous = synchronous;
+      primary = new PgServer("node_a", folder.resolve("node_a"), Ports.free());
+      standby = new PgServer("node_b", folder.resolve("node_b"), Ports.free());
+      primary.createPrimary();
+      primary.sql("postgres", "CREATE DATABASE logqueue");
+      link = new ReplicationLink(primary.port());
+      standby.createStandbyOf(primary, link.port());
+      if (synchronous) {
+        primary.synchronousStandbys(standby.name());
+      }
+    }
+
+    @Override
+    public String hosts() {
+      return primary.address() + "," + standby.address();
+    }
+
+    @Override
+    public void fail() throws InterruptedException {
+      link.hold();
+      Thread.sleep(LAG.toMillis());
+      primary.kill();
+      link.close();
+    }
+
+    @Override
+    public void failOver() {
+      standby.promote();
+      if (synchronous) {
+        // until a standby is back, commits go on without one (as Patroni's synchronous_mode, not
+        // strict): what is acknowledged meanwhile is on one server only
+        standby.synchronousStandbys("");
+      }
+    }
+
+    @Override
+    public void rebuild() {
+      link = new ReplicationLink(standby.port());
+      primary.createStandbyOf(standby, link.port());
+      if (synchronous) {
+        standby.synchronousStandbys(primary.name());
+      }
+      PgServer promoted = standby;
+      standby = primary;
+      primary = promoted;
+    }
+
+    @Override
+    public java.sql.Connection connectToPrimary() throws SQLException {
+      return primary.connect("logqueue");
+    }
+
+    @Override
+    public void close() {
+      link.close();
+      primary.stop();
+      standby.stop();
+    }
+  }
+
+  /**
+   * The same pair run by Patroni with {@code synchronous_mode: true}: a failure is the primary's
+   * node dying (Patroni and PostgreSQL at once); Patroni promotes the standby once the leader key
+   * expires, and the dead node, started again, rejoins as the standby (pg_rewind).
+   */
+  private static final class Patroni implements Pair {
+    private final PatroniPair pair;
+    private PatroniPair.Node failed;
+
+    Patroni(Path folder) throws Exception {
+      pair = new PatroniPair(folder);
+      pair.start();
+      try (java.sql.Connection connection = connect("postgres");
+          java.sql.Statement statement = connection.createStatement()) {
+        statement.execute("CREATE DATABASE logqueue");
+      }
+    }
+
+    @Override
+    public String hosts() {
+      return pair.nodes.get(0).address() + "," + pair.nodes.get(1).address();
+    }
+
+    @Override
+    public void fail() throws InterruptedException {
+      failed = pair.primary();
+      if (failed == null) {
+        throw new IllegalStateException("no primary to kill");
+      }
+      pair.kill(failed);
+    }
+
+    @Override
+    public void failOver() throws InterruptedException {
+      PatroniPair.Node survivor = pair.other(failed);
+      PatroniPair.await(
+          survivor.name + " promoted by Patroni",
+          Duration.ofSeconds(90),
+          () -> pair.role(survivor).equals("primary"));
+    }
+
+    @Override
+    public void rebuild() throws InterruptedException {
+      pair.startNode(failed);
+      PatroniPair.Node rejoined = failed;
+      PatroniPair.await(
+          rejoined.name + " a synchronous standby again",
+          Duration.ofSeconds(120),
+          () -> pair.isSynchronousStandby(rejoined));
+    }
+
+    @Override
+    public java.sql.Connection connectToPrimary() throws SQLException {
+      return connect("logqueue");
+    }
+
+    private java.sql.Connection connect(String database) throws SQLException {
+      PatroniPair.Node primary = pair.primary();
+      if (primary == null) {
+        throw new SQLException("no primary");
+      }
+      return java.sql.DriverManager.getConnection(
+          "jdbc:postgresql://" + primary.address() + "/" + database, "postgres", "postgres");
+    }
+
+    @Override
+    public void close() {
+      pair.close();
+    }
+  }
+
+  /** Each message text of the topic, with how often it is stored. */
+  private static Map<String, Integer> stored(java.sql.Connection connection) throws SQLException {
     Map<String, Integer> stored = new HashMap<>();
-    try (Connection connection = server.connect("logqueue");
-        PreparedStatement query =
-            connection.prepareStatement(
-                "SELECT convert_from(m.payload, 'UTF8'), count(*) FROM lq_message m"
-                    + " JOIN lq_topic t ON t.id = m.topic_id WHERE t.name = ? GROUP BY 1")) {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT convert_from(m.payload, 'UTF8'), count(*) FROM lq_message m"
+                + " JOIN lq_topic t ON t.id = m.topic_id WHERE t.name = ? GROUP BY 1")) {
       query.setString(1, TOPIC);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {

@@ -27,6 +27,14 @@ final class PgServer {
   private final Path data;
   private final int port;
 
+  /** Servers still running when the JVM exits are stopped, not left behind. */
+  private static final java.util.Set<PgServer> STARTED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(PgServer::kill)));
+  }
+
   PgServer(String name, Path data, int port) {
     this.name = name;
     this.data = data;
@@ -118,6 +126,7 @@ final class PgServer {
   }
 
   void start() {
+    STARTED.add(this);
     runAsPostgres(
         BIN.resolve("pg_ctl").toString(),
         "-D",
@@ -135,6 +144,10 @@ final class PgServer {
    * machine that loses power would (no backend finishes a commit after it).
    */
   void kill() {
+    STARTED.remove(this);
+    if (!Files.exists(data.resolve("postmaster.pid"))) {
+      return;
+    }
     try {
       String pid = Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim();
       run("sh", "-c", "kill -9 " + pid + " $(pgrep -P " + pid + ") 2>/dev/null; exit 0");
@@ -151,6 +164,7 @@ final class PgServer {
   }
 
   void stop() {
+    STARTED.remove(this);
     if (Files.exists(data.resolve("postmaster.pid"))) {
       try {
         runAsPostgres(

@@ -17,7 +17,12 @@ class DatabaseFailoverIT {
   @Test
   void withASynchronousStandbyNothingAcknowledgedIsLostAcrossTwoFailovers() throws Exception {
     DatabaseFailover.Result result =
-        new DatabaseFailover(Layout.scratch("db-failover"), true, 2, Duration.ofSeconds(4)).run();
+        new DatabaseFailover(
+                Layout.scratch("db-failover"),
+                DatabaseFailover.Mode.SYNCHRONOUS,
+                2,
+                Duration.ofSeconds(4))
+            .run();
     System.out.println(DatabaseFailover.table(List.of(result)));
     assertTrue(result.acknowledged() > 100, "the producers made progress: " + result);
     assertEquals(0, result.lost(), "lost: " + result);
