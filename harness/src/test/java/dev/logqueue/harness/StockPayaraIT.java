@@ -131,6 +131,12 @@ class StockPayaraIT {
                     "{\"topic\":\"stock\",\"consumer_id\":" + consumer + "}")
                 .getString("message"),
             "every acknowledged message is there");
+      } catch (IllegalStateException | AssertionError failed) {
+        Path last =
+            Files.exists(folder.resolve("payara-2.log"))
+                ? folder.resolve("payara-2.log")
+                : folder.resolve("payara-1.log");
+        throw new AssertionError(failed.getMessage() + "\n" + last + ":\n" + tail(last), failed);
       } finally {
         payara.destroyForcibly();
         payara.waitFor(30, TimeUnit.SECONDS);
@@ -143,7 +149,7 @@ class StockPayaraIT {
     String answer =
         host.exec(
             "curl",
-            "-s",
+            "-sS",
             "--max-time",
             "30",
             "-X",

@@ -100,6 +100,7 @@ public final class NetworkNamespace implements AutoCloseable {
         throw new IllegalStateException(
             String.join(" ", command)
                 + " failed"
+                + (process.isAlive() ? " (still running)" : " (exit " + process.exitValue() + ")")
                 + (output.contains("Operation not permitted") ? " (needs root)" : "")
                 + ": "
                 + output);
