@@ -173,7 +173,9 @@ class StockPayaraIT {
         throw new AssertionError("Payara exited:\n" + tail(log));
       }
       try {
-        if (remote.get("health/ready").status() == 200) {
+        // Payara's own "ready" line too: restarted on the same --rootdir, Payara deploys the WAR
+        // the root directory remembers, then again for --deploy; readiness is UP in between
+        if (remote.get("health/ready").status() == 200 && booted(log)) {
           return;
         }
       } catch (UncheckedIOException notYet) {
@@ -182,6 +184,14 @@ class StockPayaraIT {
       Thread.sleep(500);
     }
     throw new AssertionError("not ready in 4 minutes:\n" + tail(log));
+  }
+
+  private static boolean booted(Path log) {
+    try {
+      return Files.readString(log).matches("(?s).*Payara Micro [^\\n]* ready in .*");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static String tail(Path log) {
