@@ -8,6 +8,8 @@
 #   harness/run.sh dbfailover --cycles 10  a primary and a standby of Debian's PostgreSQL 15, each
 #                                          cycle kills the primary and promotes the standby; with
 #                                          synchronous, then asynchronous replication (as root)
+#   harness/run.sh cluster --cycles 20     three brokers on one PostgreSQL; each cycle kills the
+#                                          member serving a topic under load (harness/results)
 # PostgreSQL is embedded (nothing to install). Prints the summary tables; exit status 1 on failure.
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"

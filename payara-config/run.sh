@@ -101,6 +101,34 @@ case "${LOGQUEUE_DB:-h2}" in
     ;;
 esac
 
+# A cluster (README, Cluster): the data grid's addresses of the members, host:port,...; the
+# members share one PostgreSQL database. Failure detection and the merge after a split are tuned
+# for seconds, not Hazelcast's minutes.
+grid=--nohazelcast
+if [ -n "${LOGQUEUE_CLUSTER_MEMBERS:-}" ]; then
+  if [ "${LOGQUEUE_DB:-h2}" != postgresql ]; then
+    echo "A cluster's members share one database: set LOGQUEUE_DB=postgresql (README, Cluster)" >&2
+    exit 2
+  fi
+  export LOGQUEUE_CLUSTER_PORT="${LOGQUEUE_CLUSTER_PORT:-5900}"
+  export LOGQUEUE_CLUSTER_INTERFACE="${LOGQUEUE_CLUSTER_INTERFACE:-$LOGQUEUE_HOST}"
+  if [ -z "${LOGQUEUE_ADVERTISE_URL:-}" ]; then
+    if [ "${LOGQUEUE_HTTP:-on}" = off ]; then
+      export LOGQUEUE_ADVERTISE_URL="https://$LOGQUEUE_HOST:$LOGQUEUE_TLS_PORT"
+    else
+      export LOGQUEUE_ADVERTISE_URL="http://$LOGQUEUE_HOST:$LOGQUEUE_PORT"
+    fi
+  fi
+  heartbeat="${LOGQUEUE_CLUSTER_TIMEOUT_SECONDS:-5}"
+  grid="--clustermode tcpip:$LOGQUEUE_CLUSTER_MEMBERS --startport $LOGQUEUE_CLUSTER_PORT"
+  grid="$grid --interfaces $LOGQUEUE_CLUSTER_INTERFACE --clustername ${LOGQUEUE_CLUSTER_NAME:-logqueue}"
+  grid="$grid --nohostaware --hzinitialjoinwait 1"
+  LOGQUEUE_JAVA_OPTS="${LOGQUEUE_JAVA_OPTS:--Xmx512m} -Dhazelcast.max.no.heartbeat.seconds=$heartbeat"
+  LOGQUEUE_JAVA_OPTS="$LOGQUEUE_JAVA_OPTS -Dhazelcast.heartbeat.interval.seconds=1"
+  LOGQUEUE_JAVA_OPTS="$LOGQUEUE_JAVA_OPTS -Dhazelcast.merge.first.run.delay.seconds=5"
+  LOGQUEUE_JAVA_OPTS="$LOGQUEUE_JAVA_OPTS -Dhazelcast.merge.next.run.delay.seconds=5"
+fi
+
 # One broker per data directory. Payara's runtime folder lives there too (not in the temporary
 # folder, which the system may clean), made anew at every start: Payara would otherwise deploy
 # the WAR it kept from the last run besides the one given here.
@@ -113,10 +141,10 @@ echo $$ >"$lock"
 rm -rf "$LOGQUEUE_DATA_DIR/payara"
 
 # exec: the broker keeps this shell's pid (the lock's) and gets its signals (Ctrl-C, SIGTERM).
-# LOGQUEUE_JAVA_OPTS holds several options: split on purpose.
+# LOGQUEUE_JAVA_OPTS and grid hold several options: split on purpose.
 # shellcheck disable=SC2086
 exec java ${LOGQUEUE_JAVA_OPTS:--Xmx512m} -jar "$micro" \
-  --deploy "$war" --contextroot / --nohazelcast \
+  --deploy "$war" --contextroot / $grid \
   --rootdir "$LOGQUEUE_DATA_DIR/payara" \
   --prebootcommandfile "$config/pre-boot.asadmin" \
   --postdeploycommandfile "$listeners" \

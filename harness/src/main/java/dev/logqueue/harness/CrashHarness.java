@@ -75,7 +75,7 @@ final class CrashHarness {
     return results;
   }
 
-  private static long registerExplicit(Wire wire, String topic) {
+  static long registerExplicit(Wire wire, String topic) {
     var reply =
         wire.http()
             .post(

@@ -22,10 +22,12 @@ import java.util.List;
  * --retention 180             seconds the soak's topic keeps
  * --between 10                seconds of load between two database failovers
  * --modes synchronous,asynchronous,patroni   the database failover drill's replications
+ * --members 3                 brokers in the cluster drill
  * </pre>
  *
- * {@code soak} is not part of {@code all} (an hour): it writes {@code benchmark/results/soak.md}
- * and {@code soak.png}.
+ * {@code cluster} (the cluster drill, {@code harness/results/cluster.md}), {@code dbfailover} and
+ * {@code soak} are not part of {@code all}. {@code soak} (an hour): it writes {@code
+ * benchmark/results/soak.md} and {@code soak.png}.
  *
  * <p>Prints the summary tables; exits with 1 if anything acknowledged was lost or any check failed.
  */
@@ -45,6 +47,7 @@ public final class Harness {
     int retention = 180;
     int between = 10;
     List<String> modeNames = List.of("synchronous", "asynchronous", "patroni");
+    int members = 3;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--databases" -> databases = List.of(args[++i].split(","));
@@ -57,6 +60,7 @@ public final class Harness {
         case "--retention" -> retention = Integer.parseInt(args[++i]);
         case "--between" -> between = Integer.parseInt(args[++i]);
         case "--modes" -> modeNames = List.of(args[++i].split(","));
+        case "--members" -> members = Integer.parseInt(args[++i]);
         default -> {
           // the command itself
         }
@@ -175,6 +179,42 @@ public final class Harness {
               + " on the last primary. Not consumed: acknowledged, and never given to the"
               + " consumer.\n\n"
               + table);
+    }
+    if (what.equals("cluster")) {
+      ClusterDrill.Result result = new ClusterDrill(members, cycles, seed).run();
+      String table = ClusterDrill.table(members, result.cycles());
+      report.append(table);
+      report
+          .append("\nThe last member alone (the others killed): ")
+          .append(result.minorityProblem() == null ? "refuses to serve" : result.minorityProblem())
+          .append('\n');
+      if (!result.isClean()) {
+        failures.add("cluster drill");
+      }
+      Path out = Path.of(System.getProperty("logqueue.root", ".")).resolve("harness/results");
+      java.nio.file.Files.createDirectories(out);
+      java.nio.file.Files.writeString(
+          out.resolve("cluster.md"),
+          "# Cluster failover drill\n\n`harness/run.sh cluster --cycles "
+              + cycles
+              + " --members "
+              + members
+              + "`: "
+              + members
+              + " brokers on loopback, one PostgreSQL database (embedded), producers and consumers"
+              + " of six topics spread over all members (v1 producers and consumers, a producer"
+              + " per topic that retries with message ids, an explicit consumer per topic). Each"
+              + " cycle kills (SIGKILL) the member that serves a topic chosen at random, under"
+              + " load; the others take its topics over; it is started again under load and takes"
+              + " its share back; then every acknowledgement is audited through the members."
+              + " Unavailable: from the kill to the first acknowledgement on every topic of the"
+              + " killed member. Epochs rose: of its topics, those whose slot epoch rose (the"
+              + " killed member's commits are fenced from then on).\n\n"
+              + table
+              + "\nAt the end, the last member alone (the others killed): "
+              + (result.minorityProblem() == null
+                  ? "readiness DOWN (fewer than a majority), every produce refused (503).\n"
+                  : result.minorityProblem() + "\n"));
     }
     System.out.println();
     System.out.println(report);

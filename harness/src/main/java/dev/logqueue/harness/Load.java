@@ -19,7 +19,8 @@ import java.util.function.BiConsumer;
  */
 final class Load implements AutoCloseable {
 
-  private final Http http;
+  private final List<Http> brokers;
+  private final AtomicInteger next = new AtomicInteger();
   private final Ledger ledger;
   private final long seed;
   private final List<Thread> threads = new ArrayList<>();
@@ -32,7 +33,12 @@ final class Load implements AutoCloseable {
    *     them); may be null
    */
   Load(URI broker, Ledger ledger, long seed, BiConsumer<Reply, Long> watch) {
-    this.http = new Http(broker);
+    this(List.of(broker), ledger, seed, watch);
+  }
+
+  /** The same load spread over several brokers (the members of a cluster), in turn. */
+  Load(List<URI> brokers, Ledger ledger, long seed, BiConsumer<Reply, Long> watch) {
+    this.brokers = brokers.stream().map(Http::new).toList();
     this.ledger = ledger;
     this.seed = seed;
     this.watch = watch;
@@ -58,6 +64,7 @@ final class Load implements AutoCloseable {
 
   private Reply send(String path, String body) {
     long started = System.nanoTime();
+    Http http = brokers.get(Math.floorMod(next.getAndIncrement(), brokers.size()));
     Reply reply = http.post(path, body);
     if (watch != null) {
       watch.accept(reply, (System.nanoTime() - started) / 1_000_000);

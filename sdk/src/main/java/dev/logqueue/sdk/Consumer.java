@@ -135,12 +135,21 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
     this(builder(brokerUrl).topics(topics));
   }
 
+  /**
+   * A consumer for the broker at this URL, or for the brokers of a cluster: their URLs separated by
+   * commas.
+   */
   public static Builder builder(String brokerUrl) {
-    return new Builder(URI.create(brokerUrl));
+    return new Builder(LogQueueClient.brokers(brokerUrl));
   }
 
   public static Builder builder(URI broker) {
-    return new Builder(broker);
+    return new Builder(List.of(broker));
+  }
+
+  /** A consumer for the brokers of a cluster: it spreads its requests over them (see Brokers). */
+  public static Builder builder(List<URI> brokers) {
+    return new Builder(brokers);
   }
 
   /** A consumer over a REST client managed elsewhere (an injected one); close() leaves it open. */
@@ -593,8 +602,8 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
       return this;
     }
 
-    private Builder(URI broker) {
-      super(broker);
+    private Builder(List<URI> brokers) {
+      super(brokers);
     }
 
     private Builder(LogQueueApi api) {

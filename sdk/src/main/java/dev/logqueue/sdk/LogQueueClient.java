@@ -6,6 +6,7 @@ import dev.logqueue.sdk.client.Bodies.BytesChange;
 import dev.logqueue.sdk.client.Bodies.NewTopic;
 import dev.logqueue.sdk.client.Bodies.RetentionChange;
 import dev.logqueue.sdk.client.Bodies.TopicDetails;
+import dev.logqueue.sdk.client.Brokers;
 import dev.logqueue.sdk.client.LogQueueApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,9 +32,9 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
- * What producers and consumers share: a connection to one broker, topic management, retries and
- * timeouts. Close it when done: it holds the REST client's connections (unless the client was given
- * to it, as an injected one).
+ * What producers and consumers share: a connection to one broker (or to the brokers of a cluster),
+ * topic management, retries and timeouts. Close it when done: it holds the REST client's
+ * connections (unless the client was given to it, as an injected one).
  */
 public class LogQueueClient implements AutoCloseable {
 
@@ -61,7 +62,7 @@ public class LogQueueClient implements AutoCloseable {
         builder.api != null
             ? builder.api
             : connect(
-                builder.broker,
+                builder.brokers,
                 builder.connectTimeout,
                 builder.readTimeout,
                 asyncCalls,
@@ -101,6 +102,38 @@ public class LogQueueClient implements AutoCloseable {
           return thread;
         };
     return Executors.newCachedThreadPool(daemons);
+  }
+
+  /**
+   * One REST client per broker, behind one that spreads the calls over them ({@link Brokers}): a
+   * cluster's members each serve any request.
+   */
+  private static LogQueueApi connect(
+      List<URI> brokers,
+      Duration connectTimeout,
+      Duration readTimeout,
+      ExecutorService asyncCalls,
+      Supplier<String> token,
+      KeyStore trustStore) {
+    List<LogQueueApi> apis = new ArrayList<>(brokers.size());
+    for (URI broker : brokers) {
+      apis.add(connect(broker, connectTimeout, readTimeout, asyncCalls, token, trustStore));
+    }
+    return Brokers.over(apis, CLIENTS.get());
+  }
+
+  /** The URLs of a list separated by commas (one broker, or a cluster's). */
+  static List<URI> brokers(String urls) {
+    List<URI> brokers = new ArrayList<>();
+    for (String url : urls.split(",")) {
+      if (!url.isBlank()) {
+        brokers.add(URI.create(url.strip()));
+      }
+    }
+    if (brokers.isEmpty()) {
+      throw new IllegalArgumentException("No broker URL in '" + urls + "'");
+    }
+    return brokers;
   }
 
   private static LogQueueApi connect(
@@ -304,7 +337,7 @@ public class LogQueueClient implements AutoCloseable {
 
   /** What producers' and consumers' builders share. */
   public abstract static class Builder<B extends Builder<B, C>, C extends LogQueueClient> {
-    private URI broker;
+    private List<URI> brokers;
     private LogQueueApi api;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
@@ -313,8 +346,12 @@ public class LogQueueClient implements AutoCloseable {
     private KeyStore trustStore;
     protected final List<String> topics = new ArrayList<>();
 
-    protected Builder(URI broker) {
-      this.broker = broker;
+    protected Builder(List<URI> brokers) {
+      if (brokers.isEmpty()) {
+        throw new IllegalArgumentException("No broker URL");
+      }
+      brokers.forEach(broker -> Objects.requireNonNull(broker, "the broker's URL"));
+      this.brokers = List.copyOf(brokers);
     }
 
     protected Builder(LogQueueApi api) {

@@ -69,12 +69,21 @@ public class Producer extends LogQueueClient {
     this(builder(brokerUrl).topics(topics));
   }
 
+  /**
+   * A producer for the broker at this URL, or for the brokers of a cluster: their URLs separated by
+   * commas.
+   */
   public static Builder builder(String brokerUrl) {
-    return new Builder(URI.create(brokerUrl));
+    return new Builder(LogQueueClient.brokers(brokerUrl));
   }
 
   public static Builder builder(URI broker) {
-    return new Builder(broker);
+    return new Builder(List.of(broker));
+  }
+
+  /** A producer for the brokers of a cluster: it spreads its requests over them (see Brokers). */
+  public static Builder builder(List<URI> brokers) {
+    return new Builder(brokers);
   }
 
   /** A producer over a REST client managed elsewhere (an injected one); close() leaves it open. */
@@ -302,8 +311,8 @@ public class Producer extends LogQueueClient {
   public static final class Builder extends LogQueueClient.Builder<Builder, Producer> {
     private Batching batching = Batching.DEFAULT;
 
-    private Builder(URI broker) {
-      super(broker);
+    private Builder(List<URI> brokers) {
+      super(brokers);
     }
 
     private Builder(LogQueueApi api) {

@@ -1,9 +1,7 @@
 package dev.logqueue.sdk;
 
+import dev.logqueue.sdk.client.Brokers;
 import jakarta.ws.rs.ProcessingException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,8 +14,8 @@ import java.util.function.Supplier;
  * Retries with exponential backoff (and jitter) when a call may safely be made again.
  *
  * <ul>
- *   <li>Any call, when the request never left (the connection was refused) or the broker answered
- *       503 {@code unavailable} (its database is down and it stored nothing).
+ *   <li>Any call, when the request never left (the connection was refused, or timed out) or the
+ *       broker answered 503 {@code unavailable} (its database is down and it stored nothing).
  *   <li>Idempotent calls only (status, list topics, size), when the connection broke or timed out
  *       after the request was sent: the broker may have acted on it, and sending a message or a
  *       consume again could duplicate or skip one.
@@ -112,14 +110,7 @@ public record Retry(int attempts, Duration initialBackoff, Duration maxBackoff) 
 
   /** Whether the request surely never reached the broker. */
   private static boolean neverSent(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException
-          || cause instanceof UnknownHostException
-          || cause instanceof NoRouteToHostException) {
-        return true;
-      }
-    }
-    return false;
+    return Brokers.isUnreachable(e);
   }
 
   /** What the caller sees: the broker's typed refusal, or that the broker is unavailable. */

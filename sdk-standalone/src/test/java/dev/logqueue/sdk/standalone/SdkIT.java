@@ -170,6 +170,22 @@ class SdkIT {
   }
 
   @Test
+  void aClientOfSeveralBrokersGoesAroundOneThatIsDown() {
+    String topic = topic("around");
+    String down = "http://127.0.0.1:" + Ports.free(); // nothing listens there
+    try (Producer producer = Producer.builder(down + "," + url).topics(topic).build();
+        Consumer consumer = Consumer.builder(url + "," + down).topics(topic).build()) {
+      for (int i = 0; i < 10; i++) {
+        assertEquals(i, producer.send(topic, "m" + i));
+      }
+      for (int i = 0; i < 10; i++) {
+        assertEquals(Optional.of("m" + i), consumer.dequeue(topic));
+      }
+      assertEquals(Optional.empty(), consumer.dequeue(topic));
+    }
+  }
+
+  @Test
   void aProducerRegistersForItsTopicsAndSends() {
     String logs = topic("logs");
     String metrics = topic("metrics");

@@ -8,7 +8,9 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -18,6 +20,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  *
  * <pre>
  * logqueue/mp-rest/url=http://broker:8080      the broker
+ * logqueue.brokers=http://a:8080,http://b:8080 or the members of a cluster (instead): requests go
+ *                                             to them in turn, around a member that is down
  * logqueue.producer.topics=logs,metrics       topics the injected Producer registers for
  * logqueue.consumer.topics=logs               topics an injected Consumer registers for
  * </pre>
@@ -35,7 +39,9 @@ public class LogQueueBeans {
   @Produces
   @ApplicationScoped
   Producer producer() {
-    return Producer.builder(api).topics(topics("logqueue.producer.topics")).build();
+    Producer.Builder builder =
+        brokers().map(Producer::builder).orElseGet(() -> Producer.builder(api));
+    return builder.topics(topics("logqueue.producer.topics")).build();
   }
 
   void close(@Disposes Producer producer) {
@@ -45,11 +51,19 @@ public class LogQueueBeans {
   @Produces
   @Dependent
   Consumer consumer() {
-    return Consumer.builder(api).topics(topics("logqueue.consumer.topics")).build();
+    Consumer.Builder builder =
+        brokers().map(Consumer::builder).orElseGet(() -> Consumer.builder(api));
+    return builder.topics(topics("logqueue.consumer.topics")).build();
   }
 
   void close(@Disposes Consumer consumer) {
     consumer.close();
+  }
+
+  private Optional<List<URI>> brokers() {
+    return config
+        .getOptionalValues("logqueue.brokers", String.class)
+        .map(urls -> urls.stream().map(String::strip).map(URI::create).toList());
   }
 
   private List<String> topics(String key) {

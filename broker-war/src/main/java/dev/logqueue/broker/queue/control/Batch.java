@@ -382,7 +382,31 @@ final class Batch {
             new AckRecord(consumer.id(), changed.floor(), changed.resetAcks(), changed.newAcks()));
       }
     }
-    return new Changes(topics, producers, consumers, messages, offsets, acks, lifecycle());
+    return new Changes(
+        topics,
+        producers,
+        consumers,
+        messages,
+        offsets,
+        acks,
+        lifecycle(),
+        state.claims().fence(written()));
+  }
+
+  /** The topics this batch writes rows of: in a cluster, their claims fence the commit. */
+  private Set<TopicLog> written() {
+    Set<TopicLog> written = new LinkedHashSet<>(newTopics.values());
+    written.addAll(newProducers.values());
+    newConsumers.forEach(consumer -> written.add(consumer.topic()));
+    written.addAll(appended.keySet());
+    moves.keySet().forEach(consumer -> written.add(consumer.topic()));
+    skips.keySet().forEach(consumer -> written.add(consumer.topic()));
+    settling.forEach(consumer -> written.add(consumer.topic()));
+    written.addAll(retentions.keySet());
+    written.addAll(starts.keySet());
+    written.addAll(deletedTopics);
+    deletedConsumers.forEach(consumer -> written.add(consumer.topic()));
+    return written;
   }
 
   private Lifecycle lifecycle() {

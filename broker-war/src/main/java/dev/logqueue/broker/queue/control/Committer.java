@@ -28,6 +28,9 @@ final class Committer implements Runnable {
 
   private static final Logger LOG = System.getLogger(Committer.class.getName());
 
+  /** How long a fenced broker waits before it claims again what its cluster places on it. */
+  static final long FENCED_PAUSE_MILLIS = 250;
+
   /** Into how many tasks one commit's answers are split (the machines here have 2 cores). */
   static final int COMPLETION_SLICES = 2;
 
@@ -50,6 +53,7 @@ final class Committer implements Runnable {
   private volatile QueueState state;
   private volatile boolean available;
   private volatile boolean running = true;
+  private volatile boolean replaced; // what this broker serves changed: reload before going on
 
   Committer(
       LogStore store,
@@ -57,13 +61,14 @@ final class Committer implements Runnable {
       HistoryCache history,
       Executor completions,
       ScheduledExecutorService timers,
-      CommitObserver onCommit) {
+      CommitObserver onCommit,
+      Placement placement) {
     this.store = store;
     this.settings = settings;
     this.history = history;
     this.completions = completions;
     this.onCommit = onCommit;
-    this.recovery = new Recovery(store, settings, history);
+    this.recovery = new Recovery(store, settings, history, placement);
     this.waiting = new WaitingConsumes(timers, queue::add, settings::commitDeadline);
   }
 
@@ -109,6 +114,14 @@ final class Committer implements Runnable {
     running = false;
   }
 
+  /**
+   * What this broker serves changed (a cluster's placement moved): the committer reloads the state
+   * after the batch under way, refusing (503) the consumes that wait meanwhile.
+   */
+  void replace() {
+    replaced = true;
+  }
+
   @Override
   public void run() {
     try {
@@ -116,6 +129,12 @@ final class Committer implements Runnable {
         recover();
       }
       while (running) {
+        if (replaced) {
+          replaced = false;
+          reload(
+              LogQueueException.unavailable("What this broker serves changes; try again"), false);
+          continue;
+        }
         if (held != null) {
           Command<?> alone = held;
           held = null;
@@ -185,6 +204,18 @@ final class Committer implements Runnable {
         onCommit.committed(commands.size(), changes.messages().size(), System.nanoTime() - started);
       }
       batch.publish();
+    } catch (LogStore.Fenced e) {
+      LOG.log(
+          Level.WARNING, "Commit of " + commands.size() + " requests fenced: " + e.getMessage());
+      available = false;
+      LogQueueException refusal =
+          LogQueueException.unavailable(
+              "Another broker of the cluster serves this topic now; nothing was stored; try again",
+              e);
+      commands.forEach(command -> command.fail(refusal));
+      Thread.sleep(FENCED_PAUSE_MILLIS); // the cluster's members see the same placement by then
+      reload(refusal, false);
+      return;
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "Commit of " + commands.size() + " requests failed", e);
       available = false;
@@ -241,9 +272,17 @@ final class Committer implements Runnable {
 
   /** Refuses what waits, then reloads the state from the store until it answers. */
   private void recover() throws InterruptedException {
+    reload(unavailable(), true);
+  }
+
+  /**
+   * Refuses what waits and what queues with {@code refusal}, then reloads the state from the store
+   * until it answers; an {@code outage} of the store is logged.
+   */
+  private void reload(LogQueueException refusal, boolean outage) throws InterruptedException {
     available = false;
-    failWaiting(unavailable());
-    QueueState recovered = recovery.await(() -> running, () -> failQueued(unavailable()));
+    failWaiting(refusal);
+    QueueState recovered = recovery.await(() -> running, () -> failQueued(refusal), outage);
     if (recovered != null) {
       state = recovered;
       available = true;

@@ -62,9 +62,17 @@ public class LogQueueService {
     return committer().submit(new CreateTopic(name, retention, deadline()));
   }
 
-  /** Topic names in creation order. */
+  /** Topic names in creation order; in a cluster, those of every member. */
   public List<TopicName> topics() {
-    return committer().state().topicNames();
+    QueueState state = committer().state();
+    if (state.claims().isClustered()) {
+      try {
+        return engine.placement().topicNames();
+      } catch (StoreException e) {
+        throw LogQueueException.unavailable("The broker's database is unavailable; try again", e);
+      }
+    }
+    return state.topicNames();
   }
 
   /** A topic's range, retention, producers and consumers, from memory. */
@@ -187,6 +195,18 @@ public class LogQueueService {
       TopicName topic, ConsumerSettings settings, Start start, Caller caller) {
     if (topic.equals(settings.deadLetterTopic())) {
       throw LogQueueException.badRequest("A topic cannot be its own dead-letter topic");
+    }
+    Claims claims = committer().state().claims();
+    if (settings.deadLetterTopic() != null
+        && !Claims.placementKey(topic).equals(Claims.placementKey(settings.deadLetterTopic()))
+        && claims.isClustered()) {
+      throw LogQueueException.badRequest(
+          "In a cluster a dead-letter topic lives with its topic: its name begins as the topic's"
+              + " does, up to the first '.' (for topic '"
+              + topic
+              + "', '"
+              + Claims.placementKey(topic)
+              + ".dlq' for instance)");
     }
     return committer().submit(new RegisterConsumer(topic, settings, start, caller, deadline()));
   }

@@ -1,5 +1,6 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.control.Claims.Claim;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.Message;
@@ -10,6 +11,7 @@ import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The log of record. The queue keeps what makes requests fast in memory and writes every change
@@ -34,7 +36,15 @@ public interface LogStore {
    *     since 1970) are loaded, the dedup window's content
    * @param maxIds at most this many ids per topic, the most recent
    */
-  Snapshot load(long idsSince, int maxIds);
+  default Snapshot load(long idsSince, int maxIds) {
+    return load(idsSince, maxIds, topic -> true);
+  }
+
+  /**
+   * As {@link #load(long, int)}, of the topics {@code here} accepts only (a cluster member's), with
+   * their producers, consumers and acknowledgements; deleted topics are listed all the same.
+   */
+  Snapshot load(long idsSince, int maxIds, Predicate<TopicName> here);
 
   /** Writes all the changes in one transaction; when it returns, they are committed. */
   void commit(Changes changes);
@@ -80,6 +90,18 @@ public interface LogStore {
    * no-op where it reuses it by itself.
    */
   void reclaim();
+
+  /**
+   * A commit refused because a topic's claim moved in the store: another broker of the cluster took
+   * its slot over; nothing of the commit was stored.
+   */
+  final class Fenced extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    public Fenced(String message) {
+      super(message);
+    }
+  }
 
   /** Whether the database answers now. */
   boolean isReachable();
@@ -174,7 +196,8 @@ public interface LogStore {
   /**
    * One transaction's worth: rows to insert (topics, producers, consumers, messages), consumer
    * offsets to move, explicit consumers' acknowledgements, and the changes of the topics' lifecycle
-   * ({@link Lifecycle}).
+   * ({@link Lifecycle}); in a cluster, the claim of each topic written, which the transaction must
+   * find unchanged in the store or commit nothing ({@link Fenced}), none on a single broker.
    */
   record Changes(
       List<TopicRecord> topics,
@@ -183,7 +206,20 @@ public interface LogStore {
       List<MessageRecord> messages,
       List<ConsumerRecord> offsets,
       List<AckRecord> acks,
-      Lifecycle lifecycle) {
+      Lifecycle lifecycle,
+      Map<TopicId, Claim> fence) {
+
+    /** Changes of a single broker, without a fence. */
+    public Changes(
+        List<TopicRecord> topics,
+        List<ProducerRecord> producers,
+        List<ConsumerRecord> consumers,
+        List<MessageRecord> messages,
+        List<ConsumerRecord> offsets,
+        List<AckRecord> acks,
+        Lifecycle lifecycle) {
+      this(topics, producers, consumers, messages, offsets, acks, lifecycle, Map.of());
+    }
 
     public boolean isEmpty() {
       return topics.isEmpty()

@@ -25,6 +25,7 @@ public class QueueEngine {
 
   @Inject LogStore store;
   @Inject QueueSettings settings;
+  @Inject Placement placement;
 
   @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
   ManagedThreadFactory threads;
@@ -43,8 +44,14 @@ public class QueueEngine {
 
   /** Outside a container (tests). */
   QueueEngine(LogStore store, QueueSettings settings) {
+    this(store, settings, Placement.SINGLE);
+  }
+
+  /** Outside a container, as a member of a cluster (tests). */
+  QueueEngine(LogStore store, QueueSettings settings, Placement placement) {
     this.store = store;
     this.settings = settings;
+    this.placement = placement;
   }
 
   /**
@@ -82,7 +89,10 @@ public class QueueEngine {
             history,
             completions,
             timers,
-            (requests, messages, nanos) -> onCommit.committed(requests, messages, nanos));
+            (requests, messages, nanos) -> onCommit.committed(requests, messages, nanos),
+            placement);
+    Committer replaced = committer;
+    placement.onChange(replaced::replace);
     boolean restored = committer.restore();
     committerThread = factory.newThread(committer);
     committerThread.setName("logqueue-committer");
@@ -169,6 +179,10 @@ public class QueueEngine {
 
   QueueSettings settings() {
     return settings;
+  }
+
+  Placement placement() {
+    return placement;
   }
 
   /** The committer; refused while the broker starts. */

@@ -25,6 +25,7 @@ public class QueueStartup {
   @Inject QueueGauges gauges;
 
   @PostConstruct
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED) // the class's does not reach here
   void restore() {
     long started = System.nanoTime();
     if (queue.start()) {

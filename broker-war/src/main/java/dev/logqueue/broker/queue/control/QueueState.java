@@ -51,13 +51,31 @@ final class QueueState {
   private long lastProducerId;
   private long lastConsumerId;
 
+  private final Claims claims;
+  private final Placement placement;
+
   QueueState(QueueSettings settings) {
-    this.settings = settings;
+    this(settings, Claims.ALL, Placement.SINGLE);
   }
 
-  /** Rebuilds the state from the log of record. */
+  private QueueState(QueueSettings settings, Claims claims, Placement placement) {
+    this.settings = settings;
+    this.claims = claims;
+    this.placement = placement;
+  }
+
+  /** Rebuilds the state of a single broker from the log of record. */
   static QueueState restore(Snapshot snapshot, QueueSettings settings) {
-    QueueState state = new QueueState(settings);
+    return restore(snapshot, settings, Claims.ALL, Placement.SINGLE);
+  }
+
+  /**
+   * Rebuilds the state from the log of record: the topics {@code claims} covers (the snapshot holds
+   * no others), ids from {@code placement} where it is a cluster's.
+   */
+  static QueueState restore(
+      Snapshot snapshot, QueueSettings settings, Claims claims, Placement placement) {
+    QueueState state = new QueueState(settings, claims, placement);
     LastIds last = snapshot.lastIds();
     state.lastTopicId = last.topic();
     state.lastProducerId = last.producer();
@@ -129,12 +147,21 @@ final class QueueState {
 
   /** A new topic, with the next id. */
   TopicLog newTopic(TopicName name, Retention retention) {
+    claims.require(name);
     return new TopicLog(nextTopicId(), name, retention, settings);
   }
 
-  /** The ids issued so far. */
+  /**
+   * The ids issued so far, as far as a deletion could hide them; null in a cluster, where ids come
+   * from the store's own sequences, which never go back.
+   */
   LastIds lastIds() {
-    return new LastIds(lastTopicId, lastProducerId, lastConsumerId);
+    return claims.isClustered() ? null : new LastIds(lastTopicId, lastProducerId, lastConsumerId);
+  }
+
+  /** The topics this broker serves, and the proof of it. */
+  Claims claims() {
+    return claims;
   }
 
   /** A topic's retention in effect: its own, the broker's defaults where it has none. */
@@ -143,15 +170,18 @@ final class QueueState {
   }
 
   private TopicId nextTopicId() {
-    return new TopicId(++lastTopicId);
+    return new TopicId(
+        claims.isClustered() ? placement.nextId(Placement.IdKind.TOPIC) : ++lastTopicId);
   }
 
   ProducerId nextProducerId() {
-    return new ProducerId(++lastProducerId);
+    return new ProducerId(
+        claims.isClustered() ? placement.nextId(Placement.IdKind.PRODUCER) : ++lastProducerId);
   }
 
   ConsumerId nextConsumerId() {
-    return new ConsumerId(++lastConsumerId);
+    return new ConsumerId(
+        claims.isClustered() ? placement.nextId(Placement.IdKind.CONSUMER) : ++lastConsumerId);
   }
 
   void add(TopicLog topic) {
@@ -282,11 +312,14 @@ final class QueueState {
     return topicsInOrder.stream().map(TopicLog::name).toList();
   }
 
+  /** The topic, if it exists; refused (503) if another broker of the cluster serves it. */
   Optional<TopicLog> findTopic(TopicName name) {
+    claims.require(name);
     return Optional.ofNullable(topics.get(name));
   }
 
   TopicLog topic(TopicName name) {
+    claims.require(name);
     TopicLog topic = topics.get(name);
     if (topic == null) {
       throw LogQueueException.topicNotFound(name);

@@ -17,36 +17,55 @@ final class Recovery {
   private final LogStore store;
   private final QueueSettings settings;
   private final HistoryCache history;
+  private final Placement placement;
 
-  Recovery(LogStore store, QueueSettings settings, HistoryCache history) {
+  Recovery(LogStore store, QueueSettings settings, HistoryCache history, Placement placement) {
     this.store = store;
     this.settings = settings;
     this.history = history;
+    this.placement = placement;
   }
 
-  /** The state as the store has it now; throws what the store threw. */
+  /**
+   * The state as the store has it now, of the topics this broker serves (claimed first, so that the
+   * load sees every commit of whoever served them before); throws what the store threw.
+   */
   QueueState restore() {
+    Claims claims = placement.claim();
     long idsSince = System.currentTimeMillis() - settings.dedupWindow().toMillis();
     QueueState restored =
-        QueueState.restore(store.load(idsSince, settings.dedupMaxIds()), settings);
+        QueueState.restore(
+            store.load(idsSince, settings.dedupMaxIds(), claims::covers),
+            settings,
+            claims,
+            placement);
     history.clear();
+    if (claims.isClustered()) {
+      LOG.log(Level.INFO, "Serving {0}: {1} topics", claims, restored.topicCount());
+    }
     return restored;
   }
 
   /**
    * Retries {@link #restore()} with a growing pause until the store answers, or until {@code
    * running} turns false (then null). {@code beforeEach} runs before every attempt: the committer
-   * refuses what queued meanwhile.
+   * refuses what queued meanwhile. {@code outage} says whether the store failed (the log says so)
+   * or the state is reloaded for another reason (what the broker serves changed).
    */
-  QueueState await(BooleanSupplier running, Runnable beforeEach) throws InterruptedException {
-    LOG.log(Level.WARNING, "The store is unavailable; refusing requests until it answers again");
+  QueueState await(BooleanSupplier running, Runnable beforeEach, boolean outage)
+      throws InterruptedException {
+    if (outage) {
+      LOG.log(Level.WARNING, "The store is unavailable; refusing requests until it answers again");
+    }
     long backoff = 50;
     long nextReport = System.nanoTime();
     while (running.getAsBoolean()) {
       beforeEach.run();
       try {
         QueueState restored = restore();
-        LOG.log(Level.INFO, "The store answers again; state reloaded, serving requests");
+        if (outage) {
+          LOG.log(Level.INFO, "The store answers again; state reloaded, serving requests");
+        }
         return restored;
       } catch (RuntimeException failure) {
         if (System.nanoTime() - nextReport >= 0) {

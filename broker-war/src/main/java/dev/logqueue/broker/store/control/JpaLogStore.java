@@ -1,5 +1,6 @@
 package dev.logqueue.broker.store.control;
 
+import dev.logqueue.broker.cluster.control.ClusterSettings;
 import dev.logqueue.broker.queue.control.LogStore;
 import dev.logqueue.broker.queue.control.StoreException;
 import dev.logqueue.broker.queue.entity.ConsumerId;
@@ -18,6 +19,7 @@ import dev.logqueue.broker.store.entity.TopicEntity;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -30,9 +32,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.eclipse.persistence.config.PersistenceUnitProperties;
 
@@ -53,15 +58,22 @@ public class JpaLogStore implements LogStore {
   @Resource(lookup = "java:comp/DefaultDataSource")
   DataSource dataSource;
 
+  @Inject ClusterSettings cluster;
+
   private volatile EntityManagerFactory factory;
 
   @Override
-  public Snapshot load(long idsSince, int maxIds) {
+  public Snapshot load(long idsSince, int maxIds, Predicate<TopicName> here) {
     try (EntityManager em = entityManager()) {
       List<StoredTopic> topics = new ArrayList<>();
+      Set<Long> loaded = new HashSet<>();
       Map<TopicId, List<RecentId>> recentIds = new HashMap<>();
       for (TopicEntity topic :
           em.createNamedQuery(TopicEntity.ALL, TopicEntity.class).getResultList()) {
+        if (!here.test(TopicName.of(topic.name()))) {
+          continue;
+        }
+        loaded.add(topic.id());
         StoredTopic stored = stored(em, topic);
         topics.add(stored);
         if (maxIds > 0 && stored.end() > stored.start()) {
@@ -74,6 +86,7 @@ public class JpaLogStore implements LogStore {
       }
       List<ProducerRecord> producers =
           em.createNamedQuery(ProducerEntity.ALL, ProducerEntity.class).getResultList().stream()
+              .filter(p -> loaded.contains(p.topicId()))
               .map(
                   p ->
                       new ProducerRecord(
@@ -81,6 +94,7 @@ public class JpaLogStore implements LogStore {
               .toList();
       List<ConsumerRecord> consumers =
           em.createNamedQuery(ConsumerEntity.ALL, ConsumerEntity.class).getResultList().stream()
+              .filter(c -> loaded.contains(c.topicId()))
               .map(
                   c ->
                       new ConsumerRecord(
@@ -98,10 +112,15 @@ public class JpaLogStore implements LogStore {
                           c.skipped(),
                           c.owner()))
               .toList();
+      Set<Long> consumerIds = new HashSet<>();
+      consumers.forEach(c -> consumerIds.add(c.id().value()));
       Map<ConsumerId, List<Long>> acks = new HashMap<>();
       for (Object[] row : em.createNamedQuery(AckEntity.ALL, Object[].class).getResultList()) {
-        acks.computeIfAbsent(new ConsumerId(((Number) row[0]).longValue()), c -> new ArrayList<>())
-            .add(((Number) row[1]).longValue());
+        long consumer = ((Number) row[0]).longValue();
+        if (consumerIds.contains(consumer)) {
+          acks.computeIfAbsent(new ConsumerId(consumer), c -> new ArrayList<>())
+              .add(((Number) row[1]).longValue());
+        }
       }
       try (Connection connection = dataSource.getConnection()) {
         return new Snapshot(
@@ -245,7 +264,7 @@ public class JpaLogStore implements LogStore {
 
   @Override
   public void forgetDeletedTopic(TopicId topic) {
-    inTransaction(
+    this.<Integer>inTransaction(
         "forget deleted topic " + topic,
         connection -> {
           LifecycleRows.forgetDeletedTopic(connection, topic);
@@ -272,12 +291,12 @@ public class JpaLogStore implements LogStore {
   }
 
   /** Work by JDBC in a transaction of its own, on a connection of the persistence unit. */
-  private int inTransaction(String what, SqlWork work) {
+  <T> T inTransaction(String what, SqlWork<T> work) {
     try (EntityManager em = entityManager()) {
       EntityTransaction transaction = em.getTransaction();
       transaction.begin();
       try {
-        int result = work.on(em.unwrap(Connection.class));
+        T result = work.on(em.unwrap(Connection.class));
         transaction.commit();
         return result;
       } finally {
@@ -291,8 +310,8 @@ public class JpaLogStore implements LogStore {
   }
 
   @FunctionalInterface
-  private interface SqlWork {
-    int on(Connection connection) throws SQLException;
+  interface SqlWork<T> {
+    T on(Connection connection) throws SQLException;
   }
 
   /** The ids of a topic's messages from an offset on, the last {@code maxIds} of them. */
@@ -326,12 +345,22 @@ public class JpaLogStore implements LogStore {
           transaction.rollback();
         }
       }
+    } catch (Fenced e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new StoreException("Commit failed", e);
     }
   }
 
   private static void write(EntityManager em, Changes changes) {
+    if (!changes.fence().isEmpty()) {
+      // first: the slots' rows are held from here until the transaction ends (ClusterRows)
+      try {
+        ClusterRows.checkFence(em.unwrap(Connection.class), changes.fence());
+      } catch (SQLException e) {
+        throw new StoreException("Could not check the claims of the commit", e);
+      }
+    }
     // acknowledgements the floors passed, or a move dropped, go first: what is inserted below stays
     for (AckRecord acks : changes.acks()) {
       em.createNamedQuery(AckEntity.DELETE_BELOW)
@@ -370,7 +399,7 @@ public class JpaLogStore implements LogStore {
     if (!changes.messages().isEmpty()) {
       // by JDBC, in this transaction (no foreign key: nothing of the entities needs writing first)
       try {
-        MessageRows.insert(em.unwrap(Connection.class), changes.messages());
+        MessageRows.insert(em.unwrap(Connection.class), changes.messages(), changes.fence());
       } catch (SQLException e) {
         throw new StoreException("Could not insert " + changes.messages().size() + " messages", e);
       }
@@ -549,12 +578,15 @@ public class JpaLogStore implements LogStore {
     } catch (SQLException e) {
       throw new StoreException("Could not apply the schema", e);
     }
-    EntityManagerFactory created =
-        Persistence.createEntityManagerFactory(
-            UNIT,
-            Map.of(
-                PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, UNIT_FILE,
-                PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource));
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, UNIT_FILE);
+    properties.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
+    if (cluster != null && cluster.isClustered()) {
+      // the other members write consumers too: a cached row would be another member's past (a
+      // member that serves a topic again would load the offsets it had, not those committed since)
+      properties.put(PersistenceUnitProperties.SHARED_CACHE_MODE, "NONE");
+    }
+    EntityManagerFactory created = Persistence.createEntityManagerFactory(UNIT, properties);
     try {
       // logs in now, so that a failure shows here and the next call starts over
       created.createEntityManager().close();

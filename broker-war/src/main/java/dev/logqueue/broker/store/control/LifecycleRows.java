@@ -29,12 +29,16 @@ final class LifecycleRows {
     long producer = 0;
     long consumer = 0;
     try (Statement select = connection.createStatement();
-        ResultSet rows = select.executeQuery("SELECT kind, last_id FROM lq_id_mark")) {
+        ResultSet rows =
+            select.executeQuery(
+                // and those a cluster's members issued (ClusterRows), if it ran on this database
+                "SELECT kind, last_id FROM lq_id_mark"
+                    + " UNION ALL SELECT kind, last_id FROM lq_cluster_id")) {
       while (rows.next()) {
         switch (rows.getString(1)) {
-          case TOPIC -> topic = rows.getLong(2);
-          case PRODUCER -> producer = rows.getLong(2);
-          case CONSUMER -> consumer = rows.getLong(2);
+          case TOPIC -> topic = Math.max(topic, rows.getLong(2));
+          case PRODUCER -> producer = Math.max(producer, rows.getLong(2));
+          case CONSUMER -> consumer = Math.max(consumer, rows.getLong(2));
           default -> {
             // a kind of a later version: not ours to read
           }

@@ -1,13 +1,16 @@
 package dev.logqueue.broker.store.control;
 
+import dev.logqueue.broker.queue.control.Claims.Claim;
 import dev.logqueue.broker.queue.control.LogStore.MessageRecord;
 import dev.logqueue.broker.queue.entity.Message;
+import dev.logqueue.broker.queue.entity.TopicId;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a commit's messages as one JDBC batch on the transaction's own connection, beside the
@@ -21,12 +24,17 @@ final class MessageRows {
 
   static final String INSERT =
       "INSERT INTO lq_message (topic_id, log_offset, producer_id, payload, appended_at, message_id,"
-          + " origin_topic, origin_offset, origin_deliveries, byte_position)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " origin_topic, origin_offset, origin_deliveries, byte_position, writer_epoch)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private MessageRows() {}
 
-  static void insert(Connection connection, List<MessageRecord> records) throws SQLException {
+  /**
+   * Inserts the messages; in a cluster each with the epoch of its topic's claim ({@code fence}),
+   * without one (null) on a single broker.
+   */
+  static void insert(Connection connection, List<MessageRecord> records, Map<TopicId, Claim> fence)
+      throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       for (MessageRecord record : records) {
         Message message = record.message();
@@ -51,6 +59,12 @@ final class MessageRows {
           insert.setInt(9, origin.deliveries());
         }
         insert.setLong(10, record.position());
+        Claim claim = fence.get(record.topic());
+        if (claim == null) {
+          insert.setNull(11, Types.BIGINT);
+        } else {
+          insert.setLong(11, claim.epoch());
+        }
         insert.addBatch();
       }
       insert.executeBatch();

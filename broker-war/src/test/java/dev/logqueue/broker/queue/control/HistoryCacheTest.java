@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.TopicId;
+import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,7 +49,7 @@ class HistoryCacheTest {
     }
 
     @Override
-    public Snapshot load(long idsSince, int maxIds) {
+    public Snapshot load(long idsSince, int maxIds, java.util.function.Predicate<TopicName> here) {
       throw new UnsupportedOperationException();
     }
 

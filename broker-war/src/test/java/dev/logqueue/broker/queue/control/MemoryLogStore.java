@@ -3,7 +3,9 @@ package dev.logqueue.broker.queue.control;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.TopicId;
+import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A log store in memory, with the JPA store's contract: a commit is all or nothing, rows are
@@ -29,6 +32,9 @@ final class MemoryLogStore implements LogStore {
   private final Map<ConsumerId, TreeSet<Long>> acks = new HashMap<>();
   private final Map<TopicId, Long> deletedTopics = new LinkedHashMap<>();
   private LastIds lastIds = LastIds.NONE;
+  private final Map<Integer, Long> slots = new HashMap<>();
+  private final Map<Placement.IdKind, Long> clusterIds = new HashMap<>();
+  final AtomicInteger fenced = new AtomicInteger();
   private volatile boolean down;
   private volatile boolean failAfterCommit;
   final AtomicInteger commits = new AtomicInteger();
@@ -51,13 +57,35 @@ final class MemoryLogStore implements LogStore {
     }
   }
 
+  /**
+   * Raises the epochs of these slots (a cluster member's claim, as the JPA store's ClusterRows do
+   * it): the epochs after the raise.
+   */
+  synchronized Map<Integer, Long> claim(Collection<Integer> claimed) {
+    check();
+    Map<Integer, Long> epochs = new TreeMap<>();
+    for (int slot : claimed) {
+      epochs.put(slot, slots.merge(slot, 1L, Long::sum));
+    }
+    return epochs;
+  }
+
+  /** The next id of a kind, for every member alike. */
+  synchronized long nextId(Placement.IdKind kind) {
+    check();
+    return clusterIds.merge(kind, 1L, Long::sum);
+  }
+
   @Override
-  public synchronized Snapshot load(long idsSince, int maxIds) {
+  public synchronized Snapshot load(long idsSince, int maxIds, Predicate<TopicName> here) {
     check();
     List<StoredTopic> topicRecords = new ArrayList<>();
     Map<TopicId, List<RecentId>> recentIds = new HashMap<>();
     topics.forEach(
         (id, row) -> {
+          if (!here.test(row.topic().name())) {
+            return;
+          }
           TreeMap<Long, MessageRecord> log = log(id);
           long end = log.isEmpty() ? row.start() : Math.max(row.start(), log.lastKey() + 1);
           long endPosition = row.startPosition();
@@ -89,14 +117,23 @@ final class MemoryLogStore implements LogStore {
             recentIds.put(id, recent.subList(Math.max(0, recent.size() - maxIds), recent.size()));
           }
         });
+    java.util.Set<TopicId> loaded = new java.util.HashSet<>();
+    topicRecords.forEach(t -> loaded.add(t.topic().id()));
+    List<ConsumerRecord> consumerRecords =
+        consumers.values().stream().filter(c -> loaded.contains(c.topic())).toList();
     Map<ConsumerId, List<Long>> ackCopy = new HashMap<>();
-    acks.forEach((id, offsets) -> ackCopy.put(id, List.copyOf(offsets)));
+    acks.forEach(
+        (id, offsets) -> {
+          if (consumerRecords.stream().anyMatch(c -> c.id().equals(id))) {
+            ackCopy.put(id, List.copyOf(offsets));
+          }
+        });
     List<DeletedTopic> deleted = new ArrayList<>();
     deletedTopics.forEach((id, end) -> deleted.add(new DeletedTopic(id, end)));
     return new Snapshot(
         topicRecords,
-        List.copyOf(producers.values()),
-        List.copyOf(consumers.values()),
+        producers.values().stream().filter(p -> loaded.contains(p.topic())).toList(),
+        consumerRecords,
         recentIds,
         ackCopy,
         lastIds,
@@ -110,6 +147,13 @@ final class MemoryLogStore implements LogStore {
   @Override
   public synchronized void commit(Changes changes) {
     check();
+    for (Claims.Claim claim : changes.fence().values()) {
+      Long now = slots.get(claim.slot());
+      if (now == null || now != claim.epoch()) {
+        fenced.incrementAndGet();
+        throw new Fenced("slot " + claim.slot() + " at epoch " + now + ", not " + claim.epoch());
+      }
+    }
     for (TopicRecord topic : changes.topics()) {
       if (topics.putIfAbsent(topic.id(), new TopicRow(topic, 0, 0)) != null) {
         throw new IllegalStateException("Duplicate topic id " + topic.id());

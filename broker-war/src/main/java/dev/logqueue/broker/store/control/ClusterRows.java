@@ -1,0 +1,158 @@
+package dev.logqueue.broker.store.control;
+
+import dev.logqueue.broker.queue.control.Claims.Claim;
+import dev.logqueue.broker.queue.control.LogStore.Fenced;
+import dev.logqueue.broker.queue.control.Placement.IdKind;
+import dev.logqueue.broker.queue.entity.TopicId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import dev.logqueue.broker.store.control.ClusterTables.Slot;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The rows of a cluster's placement ({@code V7__cluster.sql}): slots and their epochs, and the ids
+ * the members issue. PostgreSQL's SQL ({@code ON CONFLICT}, {@code RETURNING}, arrays): a cluster
+ * runs on PostgreSQL only.
+ */
+final class ClusterRows {
+
+  private ClusterRows() {}
+
+  /**
+   * Raises the epoch of each slot (a new slot starts at 1) and names its new holder; the epochs
+   * after the raise. A commit of the former holder that checked its fence before waits for this
+   * transaction, and one that checks after finds the epoch moved.
+   */
+  static Map<Integer, Long> claim(
+      Connection connection, Collection<Integer> slots, String holder, long now)
+      throws SQLException {
+    Map<Integer, Long> epochs = new TreeMap<>();
+    if (slots.isEmpty()) {
+      return epochs;
+    }
+    try (PreparedStatement claim =
+        connection.prepareStatement(
+            "INSERT INTO lq_slot (slot, epoch, holder, claimed_at)"
+                + " SELECT s, 1, ?, ? FROM unnest(?) AS s"
+                + " ON CONFLICT (slot) DO UPDATE SET epoch = lq_slot.epoch + 1,"
+                + " holder = EXCLUDED.holder, claimed_at = EXCLUDED.claimed_at"
+                + " RETURNING slot, epoch")) {
+      claim.setString(1, holder);
+      claim.setLong(2, now);
+      claim.setArray(3, integers(connection, slots));
+      try (ResultSet rows = claim.executeQuery()) {
+        while (rows.next()) {
+          epochs.put(rows.getInt(1), rows.getLong(2));
+        }
+      }
+    }
+    return epochs;
+  }
+
+  /**
+   * Checks, at the start of a commit's transaction, that every slot it writes still has the epoch
+   * its broker claimed, and holds the rows (FOR SHARE) until the transaction ends, so that a claim
+   * can only come before the check or after the commit.
+   *
+   * @throws Fenced if one moved
+   */
+  static void checkFence(Connection connection, Map<TopicId, Claim> fence) throws SQLException {
+    Map<Integer, Long> expected = new HashMap<>();
+    fence.values().forEach(claim -> expected.put(claim.slot(), claim.epoch()));
+    try (PreparedStatement check =
+        connection.prepareStatement(
+            "SELECT slot, epoch FROM lq_slot WHERE slot = ANY (?) FOR SHARE")) {
+      check.setArray(1, integers(connection, expected.keySet()));
+      Map<Integer, Long> found = new HashMap<>();
+      try (ResultSet rows = check.executeQuery()) {
+        while (rows.next()) {
+          found.put(rows.getInt(1), rows.getLong(2));
+        }
+      }
+      for (Map.Entry<Integer, Long> claim : expected.entrySet()) {
+        Long now = found.get(claim.getKey());
+        if (!claim.getValue().equals(now)) {
+          throw new Fenced(
+              "slot "
+                  + claim.getKey()
+                  + " was claimed at epoch "
+                  + claim.getValue()
+                  + ", the store has "
+                  + now);
+        }
+      }
+    }
+  }
+
+  /**
+   * The next id of a kind, above every id stored or ever issued (by a single broker before, too),
+   * in a transaction of its own: the row lock orders the members.
+   */
+  static long nextId(Connection connection, IdKind kind) throws SQLException {
+    String name = kind.name().toLowerCase(Locale.ROOT);
+    String table =
+        switch (kind) {
+          case TOPIC -> "lq_topic";
+          case PRODUCER -> "lq_producer";
+          case CONSUMER -> "lq_consumer";
+        };
+    try (PreparedStatement next =
+        connection.prepareStatement(
+            "UPDATE lq_cluster_id SET last_id = GREATEST(last_id,"
+                + " (SELECT COALESCE(MAX(id), 0) FROM "
+                + table
+                + "), (SELECT COALESCE(MAX(last_id), 0) FROM lq_id_mark WHERE kind = ?)) + 1"
+                + " WHERE kind = ? RETURNING last_id")) {
+      next.setString(1, name);
+      next.setString(2, name);
+      try (ResultSet row = next.executeQuery()) {
+        if (!row.next()) {
+          throw new SQLException("lq_cluster_id has no row for " + name);
+        }
+        return row.getLong(1);
+      }
+    }
+  }
+
+  /** Every topic's name, in creation order. */
+  static List<TopicName> topicNames(Connection connection) throws SQLException {
+    List<TopicName> names = new ArrayList<>();
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT name FROM lq_topic ORDER BY id");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        names.add(TopicName.of(rows.getString(1)));
+      }
+    }
+    return names;
+  }
+
+  /** Every slot claimed so far, in order. */
+  static List<Slot> slots(Connection connection) throws SQLException {
+    List<Slot> slots = new ArrayList<>();
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT slot, epoch, holder, claimed_at FROM lq_slot ORDER BY slot");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        slots.add(new Slot(rows.getInt(1), rows.getLong(2), rows.getString(3), rows.getLong(4)));
+      }
+    }
+    return slots;
+  }
+
+  private static Array integers(Connection connection, Collection<Integer> values)
+      throws SQLException {
+    return connection.createArrayOf("integer", values.toArray(new Integer[0]));
+  }
+}

@@ -1,0 +1,190 @@
+package dev.logqueue.broker.queue.control;
+
+import static dev.logqueue.broker.queue.control.LogQueueServiceTest.await;
+import static dev.logqueue.broker.queue.control.LogQueueServiceTest.refusal;
+import static dev.logqueue.testkit.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
+import dev.logqueue.broker.queue.entity.ErrorCode;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.TopicName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Members of a cluster on one store, with a placement the test moves by hand: each serves the
+ * topics of its slots only, ids are unique among them, and a member whose slot was claimed by
+ * another can commit nothing more to it.
+ */
+class ClusterMembersTest {
+
+  static final int SLOTS = 8;
+
+  final MemoryLogStore store = new MemoryLogStore();
+  final Map<Integer, String> owners = new ConcurrentHashMap<>();
+  final List<QueueEngine> engines = new ArrayList<>();
+  final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
+
+  static int slot(String key) {
+    return Math.floorMod(key.hashCode(), SLOTS);
+  }
+
+  /** A topic name whose slot is {@code slot}. */
+  static TopicName inSlot(int slot, String prefix) {
+    return IntStream.range(0, 10_000)
+        .mapToObj(i -> TopicName.of(prefix + i))
+        .filter(name -> slot(name.value()) == slot)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  Placement placement(String member) {
+    return new Placement() {
+      @Override
+      public Claims claim() {
+        Set<Integer> mine = new TreeSet<>();
+        owners.forEach(
+            (slot, owner) -> {
+              if (owner.equals(member)) {
+                mine.add(slot);
+              }
+            });
+        return Claims.of(ClusterMembersTest::slot, store.claim(mine), member);
+      }
+
+      @Override
+      public void onChange(Runnable listener) {
+        listeners.computeIfAbsent(member, m -> new CopyOnWriteArrayList<>()).add(listener);
+      }
+
+      @Override
+      public long nextId(IdKind kind) {
+        return store.nextId(kind);
+      }
+
+      @Override
+      public List<TopicName> topicNames() {
+        throw new UnsupportedOperationException();
+      }
+    };
+  }
+
+  LogQueueService member(String name) {
+    QueueEngine engine = new QueueEngine(store, QueueSettings.defaults(), placement(name));
+    assertTrue(engine.start(), "restored");
+    engines.add(engine);
+    return new LogQueueService(engine);
+  }
+
+  /** Moves a slot to another member, and tells every member that placement moved. */
+  void move(int slot, String to) {
+    owners.put(slot, to);
+    listeners.values().forEach(all -> all.forEach(Runnable::run));
+  }
+
+  @AfterEach
+  void stop() {
+    engines.forEach(QueueEngine::stop);
+  }
+
+  @Test
+  void eachMemberServesTheTopicsOfItsSlotsOnly() {
+    owners.put(0, "a");
+    owners.put(1, "b");
+    LogQueueService a = member("a");
+    LogQueueService b = member("b");
+    TopicName ofA = inSlot(0, "a");
+    TopicName ofB = inSlot(1, "b");
+
+    await(a.createTopic(ofA));
+    await(b.createTopic(ofB));
+    assertEquals(ErrorCode.UNAVAILABLE, refusal(() -> a.createTopic(ofB)));
+    assertEquals(ErrorCode.UNAVAILABLE, refusal(() -> b.registerProducer(ofA)));
+    // a slot nobody holds: nobody serves it, and nobody says the topic is missing
+    TopicName orphan = inSlot(5, "o");
+    assertEquals(ErrorCode.UNAVAILABLE, refusal(() -> a.registerConsumer(orphan)));
+  }
+
+  @Test
+  void idsAreUniqueAmongTheMembers() {
+    owners.put(0, "a");
+    owners.put(1, "b");
+    LogQueueService a = member("a");
+    LogQueueService b = member("b");
+    Set<Long> ids = new TreeSet<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(await(a.registerProducer(inSlot(0, "a"))).value());
+      ids.add(await(b.registerProducer(inSlot(1, "b"))).value());
+    }
+    assertEquals(10, ids.size(), ids.toString());
+  }
+
+  @Test
+  void aSlotTakenOverIsServedByItsNewMemberAndFencesTheFormerOne() throws Exception {
+    owners.put(0, "a");
+    owners.put(1, "b");
+    LogQueueService a = member("a");
+    LogQueueService b = member("b");
+    TopicName topic = inSlot(0, "t");
+    ProducerId producer = await(a.registerProducer(topic));
+    await(a.produce(topic, producer, List.of("1", "2")));
+
+    // b takes slot 0 over; a has not heard of it yet (its listeners are dropped: a paused member)
+    owners.put(0, "b");
+    listeners.get("b").forEach(Runnable::run);
+    eventually(
+        "b serves the topic",
+        Duration.ofSeconds(5),
+        () -> {
+          try {
+            return b.size(topic, await(b.registerConsumer(topic)).id()) == 2;
+          } catch (LogQueueException reloading) {
+            return false;
+          }
+        });
+
+    LogQueueException fenced =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            LogQueueException.class, () -> await(a.produce(topic, producer, List.of("3"))));
+    assertEquals(ErrorCode.UNAVAILABLE, fenced.error());
+    assertTrue(store.fenced.get() >= 1, "the store refused the former member's commit");
+
+    // the former member reloads with the placement it finds: it no longer serves the topic
+    eventually("a reloaded", Duration.ofSeconds(5), () -> engines.get(0).isReady());
+    assertEquals(ErrorCode.UNAVAILABLE, refusal(() -> a.produce(topic, producer, List.of("4"))));
+
+    await(b.produce(topic, producer, List.of("5")));
+    var consumer = await(b.registerConsumer(topic)).id();
+    List<String> texts = await(b.consume(topic, consumer, 10, Duration.ZERO)).texts();
+    assertEquals(List.of("1", "2", "5"), texts, "nothing of the fenced member, nothing lost");
+  }
+
+  @Test
+  void aDeadLetterTopicLivesWithItsTopic() {
+    owners.put(slot("orders"), "a");
+    LogQueueService a = member("a");
+    TopicName orders = TopicName.of("orders");
+    await(a.createTopic(orders));
+    ConsumerSettings elsewhere =
+        new ConsumerSettings(null, true, 1000, 3, TopicName.of("dead-letters"));
+    assertEquals(
+        ErrorCode.BAD_REQUEST,
+        LogQueueServiceTest.refusalOf(() -> a.registerConsumer(orders, elsewhere, Start.EARLIEST)));
+    ConsumerSettings together =
+        new ConsumerSettings(null, true, 1000, 3, TopicName.of("orders.dlq"));
+    assertNotEquals(null, await(a.registerConsumer(orders, together, Start.EARLIEST)).id());
+  }
+}
