@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,6 +31,30 @@ final class Audit {
       int reusedIds,
       int storedUnacknowledged,
       int takenUnanswered) {
+
+    /**
+     * Its table cells, from acknowledged to reused ids: {@link #HEADER}'s columns, in a Markdown
+     * row.
+     */
+    String cells() {
+      return String.format(
+          Locale.ROOT,
+          "%,d | %,d | %d | %d | %d | %d | %d | %d | %d",
+          acknowledged,
+          consumed,
+          lost,
+          duplicated,
+          reordered,
+          phantoms,
+          gaps,
+          regressions,
+          reusedIds);
+    }
+
+    /** The names of {@link #cells()}'s columns. */
+    static final String HEADER =
+        "acknowledged | consumed | lost | duplicated | reordered | phantom | gaps | offset back |"
+            + " reused ids";
 
     boolean isClean() {
       return lost == 0

@@ -100,26 +100,19 @@ final class CrashHarness {
     out.append("Crash harness on ")
         .append(database)
         .append(": kill -9 under load, restart, audit\n\n");
-    out.append(
-        "| cycle | killed after | acknowledged | consumed | lost | duplicated | reordered | phantom | gaps | offset back | reused ids | taken, unanswered | stored, unacknowledged |\n");
+    out.append("| cycle | killed after | ")
+        .append(Audit.Findings.HEADER)
+        .append(" | taken, unanswered | stored, unacknowledged |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Cycle cycle : cycles) {
       Audit.Findings f = cycle.findings();
       out.append(
           String.format(
               Locale.ROOT,
-              "| %d | %.1f s | %,d | %,d | %d | %d | %d | %d | %d | %d | %d | %d | %d |%n",
+              "| %d | %.1f s | %s | %d | %d |%n",
               cycle.number(),
               cycle.loadMillis() / 1000.0,
-              f.acknowledged(),
-              f.consumed(),
-              f.lost(),
-              f.duplicated(),
-              f.reordered(),
-              f.phantoms(),
-              f.gaps(),
-              f.regressions(),
-              f.reusedIds(),
+              f.cells(),
               f.takenUnanswered(),
               f.storedUnacknowledged()));
     }
