@@ -138,6 +138,7 @@ class AuthIT {
             c -> new Request("POST", "topics", "{\"name\":\"made-" + System.nanoTime() + "\"}")));
     ops.add(new Op("metrics", Set.of("admin"), false, c -> new Request("GET", "metrics", null)));
     ops.add(new Op("openapi", Set.of("admin"), false, c -> new Request("GET", "openapi", null)));
+    ops.add(new Op("cluster", Set.of("admin"), false, c -> new Request("GET", "cluster", null)));
     ops.add(
         new Op(
             "topic details",
