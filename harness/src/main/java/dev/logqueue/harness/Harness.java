@@ -155,10 +155,8 @@ public final class Harness {
       }
       String table = DatabaseFailover.table(results);
       report.append("Database failover, ").append(cycles).append(" cycles each\n\n").append(table);
-      Path out = Path.of(System.getProperty("logqueue.root", ".")).resolve("harness/results");
-      java.nio.file.Files.createDirectories(out);
-      java.nio.file.Files.writeString(
-          out.resolve("db-failover.md"),
+      writeResult(
+          "db-failover.md",
           "# Database failover drill\n\n`harness/run.sh dbfailover --cycles "
               + cycles
               + " --between "
@@ -191,10 +189,8 @@ public final class Harness {
       if (!result.isClean()) {
         failures.add("cluster drill");
       }
-      Path out = Path.of(System.getProperty("logqueue.root", ".")).resolve("harness/results");
-      java.nio.file.Files.createDirectories(out);
-      java.nio.file.Files.writeString(
-          out.resolve("cluster.md"),
+      writeResult(
+          "cluster.md",
           "# Cluster failover drill\n\n`harness/run.sh cluster --cycles "
               + cycles
               + " --members "
@@ -223,5 +219,12 @@ public final class Harness {
       System.exit(1);
     }
     System.out.println("All checks passed.");
+  }
+
+  /** Writes a full run's report to {@code harness/results/<file>}. */
+  private static void writeResult(String file, String text) throws java.io.IOException {
+    Path out = Path.of(System.getProperty("logqueue.root", ".")).resolve("harness/results");
+    java.nio.file.Files.createDirectories(out);
+    java.nio.file.Files.writeString(out.resolve(file), text);
   }
 }

@@ -90,14 +90,6 @@ public class Forwarding extends HttpFilter {
       chain.doFilter(onward, response);
       return;
     }
-    if (route.get().url() == null) {
-      unavailable(
-          response,
-          "The member of the cluster that serves topic '"
-              + topic
-              + "' is not known yet; try again");
-      return;
-    }
     forwarder.forward(request, response, body, route.get().url(), topic);
   }
 

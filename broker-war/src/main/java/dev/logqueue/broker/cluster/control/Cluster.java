@@ -233,7 +233,7 @@ public class Cluster implements Placement {
     return Optional.of(new Route(owner, urls.get(owner)));
   }
 
-  /** Where a request goes: a member, and its URL. */
+  /** Where a request goes: a member, and the URL it published (never null). */
   public record Route(String member, String url) {}
 
   /** The URLs of the other published members. */

@@ -209,18 +209,6 @@ public interface LogStore {
       Lifecycle lifecycle,
       Map<TopicId, Claim> fence) {
 
-    /** Changes of a single broker, without a fence. */
-    public Changes(
-        List<TopicRecord> topics,
-        List<ProducerRecord> producers,
-        List<ConsumerRecord> consumers,
-        List<MessageRecord> messages,
-        List<ConsumerRecord> offsets,
-        List<AckRecord> acks,
-        Lifecycle lifecycle) {
-      this(topics, producers, consumers, messages, offsets, acks, lifecycle, Map.of());
-    }
-
     public boolean isEmpty() {
       return topics.isEmpty()
           && producers.isEmpty()
