@@ -9,7 +9,8 @@
 #                                          cycle kills the primary and promotes the standby; with
 #                                          synchronous, then asynchronous replication (as root)
 #   harness/run.sh cluster --cycles 20     three brokers on one PostgreSQL; each cycle kills the
-#                                          member serving a topic under load (harness/results)
+#                                          member serving a topic under load, then cuts one off
+#                                          (its network link down, as root: --faults kill,cut)
 # PostgreSQL is embedded (nothing to install). Prints the summary tables; exit status 1 on failure.
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"

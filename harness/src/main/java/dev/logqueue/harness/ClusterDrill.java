@@ -3,6 +3,7 @@ package dev.logqueue.harness;
 import dev.logqueue.testkit.Broker;
 import dev.logqueue.testkit.Database;
 import dev.logqueue.testkit.Http;
+import dev.logqueue.testkit.NetworkNamespace;
 import dev.logqueue.testkit.Ports;
 import dev.logqueue.testkit.Wire;
 import jakarta.json.JsonObject;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 
 /**
  * A cluster of brokers on one PostgreSQL database under load spread over all members; each cycle
@@ -33,6 +33,17 @@ final class ClusterDrill {
   static final List<String> TOPICS =
       List.of("cluster-a", "cluster-b", "cluster-c", "cluster-d", "cluster-e", "cluster-f");
 
+  /** What each cycle does to the member serving a topic. */
+  enum Fault {
+    /** SIGKILL, started again after 2 s. */
+    KILL,
+    /**
+     * Its network link down (it keeps running, cut off from the others, the database and the
+     * clients), up again after 2 s: the members run in network namespaces of their own.
+     */
+    CUT
+  }
+
   /** Where a topic is served: the member's URL and the epoch of its slot there. */
   record Owner(String url, long epoch) {}
 
@@ -41,6 +52,7 @@ final class ClusterDrill {
       int killed,
       int topicsMoved,
       long outageMillis,
+      long rejoinMillis,
       int fenced,
       long epochsBack,
       Audit.Findings findings,
@@ -56,19 +68,32 @@ final class ClusterDrill {
           && explicit.isClean()
           && fenced == topicsMoved
           && epochsBack == 0
-          && outageMillis >= 0;
+          && outageMillis >= 0
+          && rejoinMillis >= 0;
     }
   }
+
+  private static final int SUBNET = 150;
 
   private final int members;
   private final int cycles;
   private final long seed;
+  private final Fault fault;
+  private final java.nio.file.Path folder;
   private Database database;
+  private final List<NetworkNamespace> namespaces = new ArrayList<>();
+  private final Map<String, Ledger.Producer> probes = new HashMap<>();
 
-  ClusterDrill(int members, int cycles, long seed) {
+  /**
+   * @param folder where a cut drill keeps its PostgreSQL server (the kill drill uses the embedded
+   *     one)
+   */
+  ClusterDrill(int members, int cycles, long seed, Fault fault, java.nio.file.Path folder) {
     this.members = members;
     this.cycles = cycles;
     this.seed = seed;
+    this.fault = fault;
+    this.folder = folder;
   }
 
   /**
@@ -82,24 +107,62 @@ final class ClusterDrill {
     }
   }
 
-  Result run() {
-    Random random = new Random(seed);
-    database = Database.postgresql();
-    List<Integer> gridPorts = new ArrayList<>();
-    for (int i = 0; i < members; i++) {
-      gridPorts.add(Ports.free());
+  Result run() throws Exception {
+    if (fault == Fault.KILL) {
+      database = Database.postgresql();
+      return run(null);
     }
-    String addresses =
-        gridPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+    // each member a host of its own on one bridge, PostgreSQL on this machine's address there
+    try (AutoCloseable bridge = NetworkNamespace.bridge(SUBNET)) {
+      PgServer server =
+          new PgServer("cluster", folder.resolve("postgresql"), Ports.free())
+              .alsoOn("10.199." + SUBNET + ".1");
+      server.createPrimary();
+      try {
+        server.sql("postgres", "CREATE DATABASE logqueue");
+        database =
+            new Database(
+                "postgresql",
+                Map.of(
+                    "LOGQUEUE_DB", "postgresql",
+                    "LOGQUEUE_DB_HOST", "10.199." + SUBNET + ".1",
+                    "LOGQUEUE_DB_PORT", Integer.toString(server.port()),
+                    "LOGQUEUE_DB_NAME", "logqueue",
+                    "LOGQUEUE_DB_USER", "postgres",
+                    "LOGQUEUE_DB_PASSWORD", "postgres"));
+        for (int i = 0; i < members; i++) {
+          namespaces.add(NetworkNamespace.onBridge("member" + (i + 1), SUBNET, 11 + i));
+        }
+        return run(namespaces);
+      } finally {
+        namespaces.forEach(NetworkNamespace::close);
+        server.stop();
+      }
+    }
+  }
+
+  private Result run(List<NetworkNamespace> hosts) {
+    Random random = new Random(seed);
+    List<String> gridAddresses = new ArrayList<>();
+    for (int i = 0; i < members; i++) {
+      gridAddresses.add(
+          hosts == null ? "127.0.0.1:" + Ports.free() : hosts.get(i).address() + ":5900");
+    }
+    String addresses = String.join(",", gridAddresses);
     List<Broker> brokers = new ArrayList<>();
     List<Cycle> results = new ArrayList<>();
     try {
       for (int i = 0; i < members; i++) {
-        brokers.add(
+        Broker.Builder member =
             Broker.on(database)
                 .setting("LOGQUEUE_CLUSTER_MEMBERS", addresses)
-                .setting("LOGQUEUE_CLUSTER_PORT", gridPorts.get(i))
-                .launch());
+                .setting(
+                    "LOGQUEUE_CLUSTER_PORT",
+                    gridAddresses.get(i).substring(gridAddresses.get(i).lastIndexOf(':') + 1));
+        if (hosts != null) {
+          member.inside(hosts.get(i)).port(8080);
+        }
+        brokers.add(member.launch());
       }
       brokers.forEach(Broker::awaitReady);
       List<URI> uris = brokers.stream().map(Broker::uri).toList();
@@ -110,6 +173,7 @@ final class ClusterDrill {
         ledger.consumer(wire.registerConsumer(topic), topic);
         ledger.producer(wire.registerProducer(topic), topic, true);
         ledger.explicitConsumer(CrashHarness.registerExplicit(wire, topic), topic);
+        probes.put(topic, ledger.probe(wire.registerProducer(topic), topic));
       }
       for (int cycle = 1; cycle <= cycles; cycle++) {
         Cycle result = cycle(cycle, random, brokers, uris, ledger);
@@ -156,9 +220,14 @@ final class ClusterDrill {
   private Cycle cycle(
       int number, Random random, List<Broker> brokers, List<URI> uris, Ledger ledger) {
     long outage;
+    long rejoin;
     int victim;
     Map<String, Owner> before;
+    Map<String, Owner> during;
     List<String> moved;
+    if (awaitSettled(uris, System.nanoTime()) < 0) {
+      throw new IllegalStateException("The members did not settle before cycle " + number);
+    }
     try (Load load = new Load(uris, ledger, seed + number * 1_000L, null).start()) {
       sleep(1_500 + random.nextInt(2_500));
       before = placement(uris.get(0));
@@ -169,18 +238,30 @@ final class ClusterDrill {
               .filter(e -> e.getValue().url().equals(url))
               .map(Map.Entry::getKey)
               .toList();
-      Map<String, Integer> acknowledged = acknowledged(ledger, moved);
       long killed = System.nanoTime();
-      brokers.get(victim).kill(); // SIGKILL, under load
-      outage = awaitAcknowledgements(ledger, moved, acknowledged, killed);
+      if (fault == Fault.KILL) {
+        brokers.get(victim).kill(); // SIGKILL, under load
+      } else {
+        namespaces.get(victim).cut(); // it runs on, alone
+      }
+      List<URI> others = new ArrayList<>(uris);
+      others.remove(victim);
+      outage = awaitServed(moved, others, killed);
+      during = placement(others.get(0));
       sleep(2_000);
-      brokers.get(victim).start(); // rejoins under load, takes its share back
+      long back = System.nanoTime();
+      if (fault == Fault.KILL) {
+        brokers.get(victim).start(); // rejoins under load, takes its share back
+      } else {
+        namespaces.get(victim).heal(); // the grids merge, it takes its share back
+      }
+      rejoin = awaitSettled(uris, back);
       sleep(1_000);
     }
-    Map<String, Owner> after = placement(uris.get((victim + 1) % uris.size()));
     int fenced = 0;
     for (String topic : moved) {
-      if (after.get(topic).epoch() > before.get(topic).epoch()) {
+      if (during.get(topic).epoch() > before.get(topic).epoch()
+          && !during.get(topic).url().equals(before.get(topic).url())) {
         fenced++;
       }
     }
@@ -188,7 +269,56 @@ final class ClusterDrill {
     ExplicitAudit.Findings explicit = ExplicitAudit.run(wire, ledger, TOPICS);
     Audit.Findings findings = Audit.run(wire, ledger, TOPICS);
     return new Cycle(
-        number, victim + 1, moved.size(), outage, fenced, epochsBack(), findings, explicit);
+        number, victim + 1, moved.size(), outage, rejoin, fenced, epochsBack(), findings, explicit);
+  }
+
+  /**
+   * Milliseconds from {@code since} (the restart, or the healing) until the members have settled:
+   * each is ready, sees all members published, and holds the slots it should, and together they
+   * hold every slot; -1 if not within two minutes.
+   */
+  private long awaitSettled(List<URI> uris, long since) {
+    long deadline = since + 120_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (settled(uris)) {
+        return (System.nanoTime() - since) / 1_000_000;
+      }
+      sleep(100);
+    }
+    return -1;
+  }
+
+  private boolean settled(List<URI> uris) {
+    int held = 0;
+    int slots = -1;
+    for (URI member : uris) {
+      try {
+        Http http = new Http(member);
+        if (http.send("GET", "health/ready", null, null, java.time.Duration.ofSeconds(2)).status()
+            != 200) {
+          return false;
+        }
+        Http.Reply reply = http.send("GET", "cluster", null, null, java.time.Duration.ofSeconds(2));
+        if (!reply.isSuccess()) {
+          return false;
+        }
+        JsonObject view = reply.json().getJsonObject("cluster");
+        List<JsonObject> seen = view.getJsonArray("members").getValuesAs(JsonObject.class);
+        if (seen.size() != members || seen.stream().anyMatch(m -> m.isNull("url"))) {
+          return false;
+        }
+        JsonObject self =
+            seen.stream().filter(m -> m.getBoolean("local")).findFirst().orElseThrow();
+        if (self.getInt("slots") != view.getInt("held")) {
+          return false;
+        }
+        held += view.getInt("held");
+        slots = view.getInt("slots");
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return held == slots;
   }
 
   /**
@@ -240,61 +370,119 @@ final class ClusterDrill {
     throw new IllegalStateException("No member serves at " + url);
   }
 
-  private static Map<String, Integer> acknowledged(Ledger ledger, List<String> topics) {
-    Map<String, Integer> counts = new HashMap<>();
-    for (Ledger.Producer producer : ledger.producers.values()) {
-      if (topics.contains(producer.topic)) {
-        counts.merge(producer.topic, producer.acknowledged.size(), Integer::sum);
-      }
-    }
-    return counts;
-  }
-
   /**
-   * Milliseconds from the kill until every topic of the killed member had a message acknowledged
-   * after it; -1 if one did not within a minute.
+   * Milliseconds from the fault until every topic of the member is served again: a produce of the
+   * topic's probe, sent through the other members after the fault, acknowledged; -1 if one was not
+   * within a minute. (Acknowledgements of the load measure the clients' timeouts as well: a request
+   * sent to a member just before it was cut off waits for its timeout.)
    */
-  private static long awaitAcknowledgements(
-      Ledger ledger, List<String> topics, Map<String, Integer> before, long killed) {
-    long deadline = killed + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Map<String, Integer> now = acknowledged(ledger, topics);
-      if (topics.stream().allMatch(t -> now.get(t) > before.get(t))) {
-        return (System.nanoTime() - killed) / 1_000_000;
-      }
-      sleep(10);
+  private long awaitServed(List<String> topics, List<URI> others, long since) {
+    List<java.util.concurrent.CompletableFuture<Long>> served = new ArrayList<>();
+    for (String topic : topics) {
+      Ledger.Producer probe = probes.get(topic);
+      served.add(
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                long deadline = since + 60_000_000_000L;
+                for (int i = 0; System.nanoTime() < deadline; i++) {
+                  String message = probe.next();
+                  try {
+                    Http.Reply reply =
+                        new Http(others.get(i % others.size()))
+                            .send(
+                                "POST",
+                                "producer/produce",
+                                Http.json(
+                                        "topic", topic, "producer_id", probe.id, "message", message)
+                                    .toString()
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                "application/json",
+                                java.time.Duration.ofSeconds(3));
+                    if (reply.isSuccess()) {
+                      probe.acknowledged.add(message);
+                      return (System.nanoTime() - since) / 1_000_000;
+                    }
+                  } catch (RuntimeException e) {
+                    // not served yet
+                  }
+                  probe.unsure.add(message);
+                  sleep(20);
+                }
+                return -1L;
+              }));
     }
-    return -1;
+    long slowest = 0;
+    for (var one : served) {
+      long millis = one.join();
+      if (millis < 0) {
+        return -1;
+      }
+      slowest = Math.max(slowest, millis);
+    }
+    return slowest;
   }
 
-  static String table(int members, List<Cycle> cycles) {
+  static String table(int members, Fault fault, List<Cycle> cycles) {
     StringBuilder out = new StringBuilder();
     out.append("Cluster of ")
         .append(members)
-        .append(" members on PostgreSQL: the member serving a topic killed (SIGKILL) under load,")
-        .append(" started again, audit\n\n");
-    out.append("| cycle | killed | its topics | unavailable | epochs rose |")
+        .append(" members on PostgreSQL: ")
+        .append(
+            fault == Fault.KILL
+                ? "the member serving a topic killed (SIGKILL) under load, started again"
+                : "the member serving a topic cut off (its link down) under load, healed")
+        .append(", audit\n\n");
+    out.append(fault == Fault.KILL ? "| cycle | killed |" : "| cycle | cut off |")
+        .append(" its topics | unavailable | back in | epochs rose |")
         .append(" stored under an older epoch | ")
         .append(Audit.Findings.HEADER)
-        .append(" | at least once: lost | stored twice |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append(" | at least once: lost | redelivered | stored twice |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Cycle cycle : cycles) {
       ExplicitAudit.Findings e = cycle.explicit();
       out.append(
           String.format(
               Locale.ROOT,
-              "| %d | member %d | %d | %s | %d | %d | %s | %d | %d |%n",
+              "| %d | member %d | %d | %s | %s | %d | %d | %s | %d | %d | %d |%n",
               cycle.number(),
               cycle.killed(),
               cycle.topicsMoved(),
               cycle.outageMillis() < 0 ? "over 60 s" : cycle.outageMillis() + " ms",
+              cycle.rejoinMillis() < 0 ? "over 120 s" : cycle.rejoinMillis() + " ms",
               cycle.fenced(),
               cycle.epochsBack(),
               cycle.findings().cells(),
               e.lost(),
+              e.redelivered(),
               e.storedTwice()));
     }
+    out.append(summary(cycles));
     return out.toString();
+  }
+
+  /** Unavailable and back-in times over the cycles: min / median / max. */
+  static String summary(List<Cycle> cycles) {
+    return String.format(
+        Locale.ROOT,
+        "%nUnavailable min / median / max: %s; back in: %s; acknowledged %,d, lost %d.%n",
+        spread(cycles.stream().mapToLong(Cycle::outageMillis).toArray()),
+        spread(cycles.stream().mapToLong(Cycle::rejoinMillis).toArray()),
+        cycles.isEmpty() ? 0 : cycles.get(cycles.size() - 1).findings().acknowledged(),
+        cycles.stream().mapToLong(c -> c.findings().lost() + c.explicit().lost()).sum());
+  }
+
+  private static String spread(long[] millis) {
+    if (millis.length == 0) {
+      return "-";
+    }
+    long[] sorted = millis.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[0]
+        + " / "
+        + sorted[sorted.length / 2]
+        + " / "
+        + sorted[sorted.length - 1]
+        + " ms";
   }
 
   private static void sleep(long millis) {

@@ -96,8 +96,23 @@ final class ExplicitAudit {
         acknowledged, processed, lost, redelivered, unsettled, storedTwice, refusals);
   }
 
-  /** Takes and acknowledges until nothing is left to give. */
+  /**
+   * Takes and acknowledges until nothing is left to give, and nothing is leased either: messages
+   * leased by a consume whose answer was lost (a member cut off, a forward abandoned) come back
+   * when their lease (5 s) ends.
+   */
   private static void drain(Wire wire, Ledger.ExplicitConsumer consumer) {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (true) {
+      takeAll(wire, consumer);
+      if (wire.size(consumer.topic, consumer.id) == 0 || System.nanoTime() > deadline) {
+        return;
+      }
+      sleep(500);
+    }
+  }
+
+  private static void takeAll(Wire wire, Ledger.ExplicitConsumer consumer) {
     while (true) {
       List<Long> acks = List.copyOf(consumer.unacked);
       Reply reply = wire.http().post("consumer/consume", Load.leaseBody(consumer, 1000, acks, 0));

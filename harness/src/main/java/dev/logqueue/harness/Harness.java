@@ -23,6 +23,7 @@ import java.util.List;
  * --between 10                seconds of load between two database failovers
  * --modes synchronous,asynchronous,patroni   the database failover drill's replications
  * --members 3                 brokers in the cluster drill
+ * --faults kill,cut           the cluster drill's faults: SIGKILL, or the network link cut (root)
  * </pre>
  *
  * {@code cluster} (the cluster drill, {@code harness/results/cluster.md}), {@code dbfailover} and
@@ -48,6 +49,7 @@ public final class Harness {
     int between = 10;
     List<String> modeNames = List.of("synchronous", "asynchronous", "patroni");
     int members = 3;
+    List<String> faults = List.of("kill", "cut");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--databases" -> databases = List.of(args[++i].split(","));
@@ -61,6 +63,7 @@ public final class Harness {
         case "--between" -> between = Integer.parseInt(args[++i]);
         case "--modes" -> modeNames = List.of(args[++i].split(","));
         case "--members" -> members = Integer.parseInt(args[++i]);
+        case "--faults" -> faults = List.of(args[++i].split(","));
         default -> {
           // the command itself
         }
@@ -179,38 +182,53 @@ public final class Harness {
               + table);
     }
     if (what.equals("cluster")) {
-      ClusterDrill.Result result = new ClusterDrill(members, cycles, seed).run();
-      String table = ClusterDrill.table(members, result.cycles());
-      report.append(table);
-      report
-          .append("\nThe last member alone (the others killed): ")
-          .append(result.minorityProblem() == null ? "refuses to serve" : result.minorityProblem())
-          .append('\n');
-      if (!result.isClean()) {
-        failures.add("cluster drill");
+      StringBuilder file =
+          new StringBuilder(
+              "# Cluster failover drill\n\n`harness/run.sh cluster --cycles "
+                  + cycles
+                  + " --members "
+                  + members
+                  + " --faults "
+                  + String.join(",", faults)
+                  + "`: "
+                  + members
+                  + " brokers, one PostgreSQL database, producers and consumers of six topics"
+                  + " spread over all members (v1 producers and consumers, a producer per topic"
+                  + " that retries with message ids, an explicit consumer per topic); a client"
+                  + " leaves a member that did not answer (refused, or silent for 10 s) for 5 s,"
+                  + " as the SDK does. Each cycle, under load, does one fault to the member that"
+                  + " serves a topic chosen at random: *kill*, SIGKILL, started again 2 s after"
+                  + " its topics are served again (members on loopback, embedded PostgreSQL);"
+                  + " *cut*, its network link down while it runs on, up again 2 s after its"
+                  + " topics are served again (each member in a network namespace of its own on"
+                  + " one bridge, Debian's PostgreSQL 15 on this machine's address there). Then"
+                  + " every acknowledgement is audited through the members. Unavailable: from the"
+                  + " fault until a produce to each of that member's topics, sent through the"
+                  + " other members after the fault, is acknowledged (the clients' own timeouts"
+                  + " not counted). Back in: from the restart (or the healing) until every member"
+                  + " is ready, sees every member published and holds the slots it should, and"
+                  + " together they hold every slot. Epochs rose: of its topics, those served by"
+                  + " another member under a higher slot epoch once served again (the member's"
+                  + " commits are fenced from then on). Stored under an older epoch: messages"
+                  + " whose writer's epoch is lower than that of the message before them in"
+                  + " their topic, read from the database (a fenced member that still wrote).\n\n");
+      for (String name : faults) {
+        ClusterDrill.Fault fault = ClusterDrill.Fault.valueOf(name.toUpperCase());
+        ClusterDrill.Result result =
+            new ClusterDrill(members, cycles, seed, fault, Layout.scratch("cluster-" + name)).run();
+        String table = ClusterDrill.table(members, fault, result.cycles());
+        String alone =
+            "\nAt the end, the last member alone (the others killed): "
+                + (result.minorityProblem() == null
+                    ? "readiness DOWN (fewer than a majority), every produce refused (503).\n"
+                    : result.minorityProblem() + "\n");
+        report.append(table).append(alone);
+        file.append("## ").append(name).append("\n\n").append(table).append(alone).append('\n');
+        if (!result.isClean()) {
+          failures.add("cluster drill, " + name);
+        }
       }
-      writeResult(
-          "cluster.md",
-          "# Cluster failover drill\n\n`harness/run.sh cluster --cycles "
-              + cycles
-              + " --members "
-              + members
-              + "`: "
-              + members
-              + " brokers on loopback, one PostgreSQL database (embedded), producers and consumers"
-              + " of six topics spread over all members (v1 producers and consumers, a producer"
-              + " per topic that retries with message ids, an explicit consumer per topic). Each"
-              + " cycle kills (SIGKILL) the member that serves a topic chosen at random, under"
-              + " load; the others take its topics over; it is started again under load and takes"
-              + " its share back; then every acknowledgement is audited through the members."
-              + " Unavailable: from the kill to the first acknowledgement on every topic of the"
-              + " killed member. Epochs rose: of its topics, those whose slot epoch rose (the"
-              + " killed member's commits are fenced from then on).\n\n"
-              + table
-              + "\nAt the end, the last member alone (the others killed): "
-              + (result.minorityProblem() == null
-                  ? "readiness DOWN (fewer than a majority), every produce refused (503).\n"
-                  : result.minorityProblem() + "\n"));
+      writeResult("cluster.md", file.toString());
     }
     System.out.println();
     System.out.println(report);

@@ -115,6 +115,15 @@ final class Ledger {
     return producer;
   }
 
+  /** Producers that the load leaves alone: a drill sends with them itself. */
+  final Set<Long> probes = new HashSet<>();
+
+  /** A producer the drill sends with itself (to see when a topic is served again). */
+  Producer probe(long id, String topic) {
+    probes.add(id);
+    return producer(id, topic, false);
+  }
+
   Consumer consumer(long id, String topic) {
     Consumer consumer = new Consumer(id, topic);
     consumers.put(id, consumer);

@@ -19,7 +19,13 @@ import java.util.function.BiConsumer;
  */
 final class Load implements AutoCloseable {
 
+  /** Longer than any request of the load takes (waits are 1 s at most), in a cluster. */
+  private static final java.time.Duration MEMBER_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+  private static final long QUARANTINE_NANOS = 5_000_000_000L;
+
   private final List<Http> brokers;
+  private final long[] quarantinedUntil;
   private final AtomicInteger next = new AtomicInteger();
   private final Ledger ledger;
   private final long seed;
@@ -39,6 +45,8 @@ final class Load implements AutoCloseable {
   /** The same load spread over several brokers (the members of a cluster), in turn. */
   Load(List<URI> brokers, Ledger ledger, long seed, BiConsumer<Reply, Long> watch) {
     this.brokers = brokers.stream().map(Http::new).toList();
+    this.quarantinedUntil = new long[brokers.size()];
+    java.util.Arrays.fill(quarantinedUntil, System.nanoTime());
     this.ledger = ledger;
     this.seed = seed;
     this.watch = watch;
@@ -47,6 +55,9 @@ final class Load implements AutoCloseable {
   Load start() {
     int n = 0;
     for (Ledger.Producer producer : ledger.producers.values()) {
+      if (ledger.probes.contains(producer.id)) {
+        continue;
+      }
       Random random = new Random(seed + n++);
       threads.add(new Thread(() -> produce(producer, random), "produce-" + producer.id));
     }
@@ -62,10 +73,35 @@ final class Load implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends to the brokers in turn. With several (a cluster's members), as the SDK does: a broker
+   * that did not answer (refused, or silent for {@link #MEMBER_TIMEOUT}: cut off) is left out for
+   * {@link #QUARANTINE_NANOS}, unless all are.
+   */
   private Reply send(String path, String body) {
     long started = System.nanoTime();
-    Http http = brokers.get(Math.floorMod(next.getAndIncrement(), brokers.size()));
-    Reply reply = http.post(path, body);
+    int chosen = Math.floorMod(next.getAndIncrement(), brokers.size());
+    for (int i = 0; i < brokers.size() && quarantinedUntil[chosen] - started > 0; i++) {
+      chosen = (chosen + 1) % brokers.size();
+    }
+    Http http = brokers.get(chosen);
+    Reply reply;
+    try {
+      reply =
+          brokers.size() == 1
+              ? http.post(path, body)
+              : http.send(
+                  "POST",
+                  path,
+                  body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                  "application/json",
+                  MEMBER_TIMEOUT);
+    } catch (UncheckedIOException e) {
+      if (brokers.size() > 1) {
+        quarantinedUntil[chosen] = System.nanoTime() + QUARANTINE_NANOS;
+      }
+      throw e;
+    }
     if (watch != null) {
       watch.accept(reply, (System.nanoTime() - started) / 1_000_000);
     }

@@ -26,6 +26,7 @@ final class PgServer {
   private final String name;
   private final Path data;
   private final int port;
+  private String alsoOn;
 
   /** Servers still running when the JVM exits are stopped, not left behind. */
   private static final java.util.Set<PgServer> STARTED =
@@ -53,6 +54,15 @@ final class PgServer {
     return "127.0.0.1:" + port;
   }
 
+  /**
+   * Listens on {@code address} too (an address of a bridge of the test's own network namespaces),
+   * trusting the namespaces' range: set before {@link #createPrimary}.
+   */
+  PgServer alsoOn(String address) {
+    this.alsoOn = address;
+    return this;
+  }
+
   /** A new primary: initdb, replication allowed from loopback, started. */
   void createPrimary() {
     fresh();
@@ -67,7 +77,10 @@ final class PgServer {
         "--no-instructions");
     append(
         "postgresql.conf",
-        "listen_addresses = '127.0.0.1'\n"
+        "listen_addresses = '127.0.0.1"
+            + (alsoOn == null ? "" : "," + alsoOn)
+            + "'\n"
+            + "max_connections = 200\n"
             + "port = "
             + port
             + "\n"
@@ -83,7 +96,8 @@ final class PgServer {
             + "fsync = on\n");
     append(
         "pg_hba.conf",
-        "host replication all 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 trust\n");
+        "host replication all 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 trust\n"
+            + (alsoOn == null ? "" : "host all all 10.199.0.0/16 trust\n"));
     start();
   }
 

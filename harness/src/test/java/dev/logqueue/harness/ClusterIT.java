@@ -3,6 +3,7 @@ package dev.logqueue.harness;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.logqueue.testkit.Layout;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,9 +15,10 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
 
   @Test
-  void membersTakeOverAKilledMembersTopicsAndLoseNothing() {
-    ClusterDrill.Result result = new ClusterDrill(3, 2, 7).run();
-    System.out.println(ClusterDrill.table(3, result.cycles()));
+  void membersTakeOverAKilledMembersTopicsAndLoseNothing() throws Exception {
+    ClusterDrill.Result result =
+        new ClusterDrill(3, 2, 7, ClusterDrill.Fault.KILL, Layout.scratch("cluster-kill")).run();
+    System.out.println(ClusterDrill.table(3, ClusterDrill.Fault.KILL, result.cycles()));
     for (ClusterDrill.Cycle cycle : result.cycles()) {
       assertTrue(cycle.isClean(), cycle::toString);
       assertTrue(cycle.topicsMoved() > 0, cycle::toString);

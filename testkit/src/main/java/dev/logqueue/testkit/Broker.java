@@ -42,6 +42,7 @@ public final class Broker implements AutoCloseable {
   private final String javaOptions;
   private final List<Path> deployments;
   private final TlsFiles tls;
+  private final NetworkNamespace namespace;
   private Process process;
   private int starts;
 
@@ -52,7 +53,9 @@ public final class Broker implements AutoCloseable {
       Map<String, String> settings,
       String javaOptions,
       List<Path> deployments,
-      TlsFiles tls) {
+      TlsFiles tls,
+      NetworkNamespace namespace) {
+    this.namespace = namespace;
     this.deployments = deployments;
     this.tls = tls;
     this.database = database;
@@ -75,6 +78,7 @@ public final class Broker implements AutoCloseable {
     private String javaOptions = TEST_JAVA_OPTIONS;
     private final List<Path> deployments = new java.util.ArrayList<>();
     private TlsFiles tls;
+    private NetworkNamespace namespace;
 
     private Builder(Database database) {
       this.database = database;
@@ -93,6 +97,15 @@ public final class Broker implements AutoCloseable {
     /** HTTPS only, with this key and certificate (the suite's {@link Security} does it for all). */
     public Builder tls(TlsFiles tls) {
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Runs the broker inside this network namespace, listening on its address (without
+     * authentication: the namespace's network is the test's own).
+     */
+    public Builder inside(NetworkNamespace namespace) {
+      this.namespace = namespace;
       return this;
     }
 
@@ -134,7 +147,8 @@ public final class Broker implements AutoCloseable {
               Map.copyOf(settings),
               javaOptions,
               List.copyOf(deployments),
-              tls);
+              tls,
+              namespace);
       broker.launch();
       return broker;
     }
@@ -159,6 +173,9 @@ public final class Broker implements AutoCloseable {
         command.add("--deploy");
         command.add(war.toString());
       }
+      if (namespace != null) {
+        command = namespace.wrap(command);
+      }
       ProcessBuilder builder =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
       Map<String, String> env = builder.environment();
@@ -174,7 +191,10 @@ public final class Broker implements AutoCloseable {
       env.put("LOGQUEUE_WAR", Layout.war().toString());
       env.put("LOGQUEUE_MICRO_JAR", Layout.runtime().resolve("payara-micro.jar").toString());
       env.put("LOGQUEUE_POSTGRESQL_JAR", Layout.runtime().resolve("postgresql.jar").toString());
-      env.put("LOGQUEUE_HOST", "127.0.0.1");
+      env.put("LOGQUEUE_HOST", host());
+      if (namespace != null) {
+        env.putIfAbsent("LOGQUEUE_AUTH", "none");
+      }
       env.put("LOGQUEUE_PORT", Integer.toString(port));
       env.put("LOGQUEUE_DATA_DIR", dataDirectory.toString());
       env.put("LOGQUEUE_JAVA_OPTS", javaOptions + " -Djava.io.tmpdir=" + tmp);
@@ -214,7 +234,12 @@ public final class Broker implements AutoCloseable {
   /** Its address: https:// when the suite runs with security ({@link Security}). */
   public URI uri() {
     boolean https = Security.enabled() || tls != null;
-    return URI.create((https ? "https" : "http") + "://127.0.0.1:" + port + "/");
+    return URI.create((https ? "https" : "http") + "://" + host() + ":" + port + "/");
+  }
+
+  /** The address it listens on: its namespace's, or loopback. */
+  public String host() {
+    return namespace != null ? namespace.address() : "127.0.0.1";
   }
 
   public int port() {

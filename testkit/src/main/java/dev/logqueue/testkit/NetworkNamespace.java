@@ -17,10 +17,12 @@ public final class NetworkNamespace implements AutoCloseable {
 
   private final String name;
   private final int subnet;
+  private final int host;
 
-  private NetworkNamespace(String name, int subnet) {
+  private NetworkNamespace(String name, int subnet, int host) {
     this.name = name;
     this.subnet = subnet;
+    this.host = host;
   }
 
   /**
@@ -31,29 +33,93 @@ public final class NetworkNamespace implements AutoCloseable {
     if (subnet < 1 || subnet > 254) {
       throw new IllegalArgumentException("subnet 1 to 254");
     }
-    NetworkNamespace namespace = new NetworkNamespace("lq-" + name, subnet);
+    NetworkNamespace namespace = new NetworkNamespace("lq-" + name, subnet, 2);
     namespace.cleanUp(); // a run killed before its close
-    String host = "lqh" + subnet;
-    String inside = "lqn" + subnet;
-    run("ip", "netns", "add", namespace.name);
-    run("ip", "link", "add", host, "type", "veth", "peer", "name", inside);
-    run("ip", "link", "set", inside, "netns", namespace.name);
-    run("ip", "addr", "add", "10.199." + subnet + ".1/24", "dev", host);
-    run("ip", "link", "set", host, "up");
-    run("ip", "-n", namespace.name, "addr", "add", namespace.address() + "/24", "dev", inside);
-    run("ip", "-n", namespace.name, "link", "set", inside, "up");
-    run("ip", "-n", namespace.name, "link", "set", "lo", "up");
+    namespace.plug();
+    run("ip", "addr", "add", "10.199." + subnet + ".1/24", "dev", namespace.hostEnd());
+    run("ip", "link", "set", namespace.hostEnd(), "up");
+    namespace.configureInside();
     return namespace;
   }
 
-  /** The namespace's address on the pair. */
+  /**
+   * Makes bridge {@code lqb<subnet>} with this machine's address 10.199.{@code subnet}.1: the
+   * segment that namespaces {@link #onBridge attached} to it share, like hosts on one switch.
+   */
+  public static AutoCloseable bridge(int subnet) {
+    String bridge = "lqb" + subnet;
+    tryRun("ip", "link", "del", bridge);
+    run("ip", "link", "add", bridge, "type", "bridge");
+    run("ip", "addr", "add", "10.199." + subnet + ".1/24", "dev", bridge);
+    run("ip", "link", "set", bridge, "up");
+    return () -> tryRun("ip", "link", "del", bridge);
+  }
+
+  /**
+   * Creates namespace {@code lq-<name>} with address 10.199.{@code subnet}.{@code host} on the
+   * {@link #bridge} of that subnet: it reaches this machine (.1) and every other namespace there.
+   */
+  public static NetworkNamespace onBridge(String name, int subnet, int host) {
+    if (host < 2 || host > 254) {
+      throw new IllegalArgumentException("host 2 to 254");
+    }
+    NetworkNamespace namespace = new NetworkNamespace("lq-" + name, subnet, host);
+    namespace.cleanUp();
+    namespace.plug();
+    run("ip", "link", "set", namespace.hostEnd(), "master", "lqb" + subnet);
+    run("ip", "link", "set", namespace.hostEnd(), "up");
+    namespace.configureInside();
+    return namespace;
+  }
+
+  private void plug() {
+    run("ip", "netns", "add", name);
+    run("ip", "link", "add", hostEnd(), "type", "veth", "peer", "name", insideEnd());
+    run("ip", "link", "set", insideEnd(), "netns", name);
+  }
+
+  private void configureInside() {
+    run("ip", "-n", name, "addr", "add", address() + "/24", "dev", insideEnd());
+    run("ip", "-n", name, "link", "set", insideEnd(), "up");
+    run("ip", "-n", name, "link", "set", "lo", "up");
+  }
+
+  private String hostEnd() {
+    return host == 2 ? "lqh" + subnet : "lqh" + subnet + "x" + host;
+  }
+
+  private String insideEnd() {
+    return host == 2 ? "lqn" + subnet : "lqn" + subnet + "x" + host;
+  }
+
+  /**
+   * Cuts the namespace off (its end of the link down): what runs in it keeps running, and nothing
+   * it sends or is sent gets through, until {@link #heal}.
+   */
+  public void cut() {
+    run("ip", "-n", name, "link", "set", insideEnd(), "down");
+  }
+
+  /** Brings the link up again after {@link #cut}. */
+  public void heal() {
+    run("ip", "-n", name, "link", "set", insideEnd(), "up");
+  }
+
+  /** The namespace's address on the pair (or on the bridge). */
   public String address() {
-    return "10.199." + subnet + ".2";
+    return "10.199." + subnet + "." + host;
   }
 
   /** This machine's address on the pair. */
   public String hostAddress() {
     return "10.199." + subnet + ".1";
+  }
+
+  /** {@code command} as a command that runs it inside the namespace. */
+  public List<String> wrap(List<String> command) {
+    List<String> inside = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    inside.addAll(command);
+    return inside;
   }
 
   /** A command run inside the namespace, with its output going to {@code log}. */
@@ -81,7 +147,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
   private void cleanUp() {
     tryRun("ip", "netns", "del", name);
-    tryRun("ip", "link", "del", "lqh" + subnet);
+    tryRun("ip", "link", "del", hostEnd());
   }
 
   private static void tryRun(String... command) {

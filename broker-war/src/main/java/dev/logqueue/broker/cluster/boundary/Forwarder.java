@@ -32,7 +32,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -92,6 +94,24 @@ public class Forwarder {
             .executor(executor)
             .build();
     permits = new Semaphore(forwardMax);
+    cluster.onMemberGone(this::abandon);
+  }
+
+  /** The requests on their way to each member, by its URL. */
+  private final Map<String, Set<CompletableFuture<?>>> inFlight = new ConcurrentHashMap<>();
+
+  /**
+   * Fails the requests forwarded to a member that left the cluster: a member cut off from the
+   * network does not answer, and its clients are told at once (503) instead of when the request
+   * times out. Whether it had done them is unknown, as for any request whose answer is lost.
+   */
+  void abandon(String url) {
+    Set<CompletableFuture<?>> requests = inFlight.remove(url);
+    if (requests != null && !requests.isEmpty()) {
+      LOG.log(
+          Level.INFO, "Member " + url + " left: " + requests.size() + " forwarded requests fail");
+      requests.forEach(request -> request.cancel(true));
+    }
   }
 
   @PreDestroy
@@ -143,31 +163,35 @@ public class Forwarder {
         onward.header(name, value);
       }
     }
-    client
-        .sendAsync(onward.build(), HttpResponse.BodyHandlers.ofByteArray())
-        .whenComplete(
-            (answer, failure) -> {
-              try {
-                HttpServletResponse out = (HttpServletResponse) async.getResponse();
-                if (failure != null) {
-                  LOG.log(Level.DEBUG, "Forwarding to " + url + " failed", failure);
-                  Forwarding.unavailable(
-                      out,
-                      "The member of the cluster that serves topic '"
-                          + topic
-                          + "' ("
-                          + url
-                          + ") did not answer; try again");
-                } else {
-                  copy(answer, out);
-                }
-              } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "Could not answer a forwarded request", e);
-              } finally {
-                permits.release();
-                async.complete();
-              }
-            });
+    CompletableFuture<HttpResponse<byte[]>> sent =
+        client.sendAsync(onward.build(), HttpResponse.BodyHandlers.ofByteArray());
+    Set<CompletableFuture<?>> toMember =
+        inFlight.computeIfAbsent(url, u -> ConcurrentHashMap.newKeySet());
+    toMember.add(sent);
+    sent.whenComplete(
+        (answer, failure) -> {
+          toMember.remove(sent);
+          try {
+            HttpServletResponse out = (HttpServletResponse) async.getResponse();
+            if (failure != null) {
+              LOG.log(Level.DEBUG, "Forwarding to " + url + " failed", failure);
+              Forwarding.unavailable(
+                  out,
+                  "The member of the cluster that serves topic '"
+                      + topic
+                      + "' ("
+                      + url
+                      + ") did not answer; try again");
+            } else {
+              copy(answer, out);
+            }
+          } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "Could not answer a forwarded request", e);
+          } finally {
+            permits.release();
+            async.complete();
+          }
+        });
   }
 
   /**

@@ -83,6 +83,8 @@ public class Cluster implements Placement {
   private ScheduledFuture<?> pending;
   private HttpClient probe;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<String>> goneListeners =
+      new CopyOnWriteArrayList<>();
   private volatile boolean published;
   private volatile long joinedAt;
   private volatile Set<Integer> claimed;
@@ -132,7 +134,10 @@ public class Cluster implements Placement {
 
               @Override
               public void memberRemoved(MembershipEvent event) {
-                nodes.remove(event.getMember().getUuid().toString());
+                String url = nodes.remove(event.getMember().getUuid().toString());
+                if (url != null) {
+                  goneListeners.forEach(listener -> listener.accept(url));
+                }
                 moved();
               }
             });
@@ -200,6 +205,14 @@ public class Cluster implements Placement {
   @Override
   public void onChange(Runnable listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * {@code listener} is told the URL of each member that leaves the data grid (dies, or is cut off
+   * from this member) once the grid has given up on it.
+   */
+  public void onMemberGone(java.util.function.Consumer<String> listener) {
+    goneListeners.add(listener);
   }
 
   @Override
@@ -392,6 +405,10 @@ public class Cluster implements Placement {
         published = true;
         nodes.put(localId(), settings.advertisedUrl());
         LOG.log(Level.INFO, "Serving at {0} for the cluster", settings.advertisedUrl());
+      } else if (published && !settings.advertisedUrl().equals(nodes.get(localId()))) {
+        // a merge after a split (the other side dropped this member) can leave it unpublished
+        nodes.put(localId(), settings.advertisedUrl());
+        LOG.log(Level.INFO, "Published at {0} again", settings.advertisedUrl());
       }
       Set<Integer> claimedNow = claimed;
       if (claimedNow == null) {

@@ -29,6 +29,25 @@ final class ClusterRows {
   private ClusterRows() {}
 
   /**
+   * How long PostgreSQL lets a transaction of the cluster's rows sit idle before it ends the
+   * session. A member cut off from the network in the middle of a commit leaves its transaction
+   * open, and the slot rows it holds FOR SHARE with it, until the server notices the connection is
+   * dead (hours, by TCP keep-alive); the member taking its slots over would wait as long. A live
+   * member sends a commit's statements back to back, so seconds of silence mean it is gone.
+   */
+  static final String IDLE_LIMIT = "2s";
+
+  /**
+   * Bounds the current transaction's idle time ({@link #IDLE_LIMIT}), in the transaction itself
+   * ({@code SET LOCAL}): it holds on any pool, whatever its own settings.
+   */
+  private static void boundIdleTime(Connection connection) throws SQLException {
+    try (java.sql.Statement set = connection.createStatement()) {
+      set.execute("SET LOCAL idle_in_transaction_session_timeout = '" + IDLE_LIMIT + "'");
+    }
+  }
+
+  /**
    * Raises the epoch of each slot (a new slot starts at 1) and names its new holder; the epochs
    * after the raise. A commit of the former holder that checked its fence before waits for this
    * transaction, and one that checks after finds the epoch moved.
@@ -40,6 +59,7 @@ final class ClusterRows {
     if (slots.isEmpty()) {
       return epochs;
     }
+    boundIdleTime(connection);
     try (PreparedStatement claim =
         connection.prepareStatement(
             "INSERT INTO lq_slot (slot, epoch, holder, claimed_at)"
@@ -69,6 +89,7 @@ final class ClusterRows {
   static void checkFence(Connection connection, Map<TopicId, Claim> fence) throws SQLException {
     Map<Integer, Long> expected = new HashMap<>();
     fence.values().forEach(claim -> expected.put(claim.slot(), claim.epoch()));
+    boundIdleTime(connection);
     try (PreparedStatement check =
         connection.prepareStatement(
             "SELECT slot, epoch FROM lq_slot WHERE slot = ANY (?) FOR SHARE")) {
@@ -106,6 +127,7 @@ final class ClusterRows {
           case PRODUCER -> "lq_producer";
           case CONSUMER -> "lq_consumer";
         };
+    boundIdleTime(connection);
     try (PreparedStatement next =
         connection.prepareStatement(
             "UPDATE lq_cluster_id SET last_id = GREATEST(last_id,"
