@@ -201,6 +201,8 @@ final class Load implements AutoCloseable {
         if (reply.status() != 200) {
           if (reply.status() != 503) {
             consumer.refusals.incrementAndGet();
+            System.getLogger(Load.class.getName())
+                .log(System.Logger.Level.WARNING, "Consumer " + consumer.id + " refused: " + reply);
           }
           pause(random);
           continue;

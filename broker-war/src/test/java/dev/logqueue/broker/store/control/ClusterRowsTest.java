@@ -98,6 +98,25 @@ class ClusterRowsTest {
   }
 
   @Test
+  void aMemberSilentInTheMiddleOfACommitDoesNotHoldItsSlotsForever() throws Exception {
+    claim(Set.of(8), "a");
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try (Connection silent = database.getConnection()) {
+      silent.setAutoCommit(false);
+      ClusterRows.checkFence(silent, Map.of(new TopicId(1), new Claim(8, 1)));
+      // "a" is cut off from here on: it sends nothing more, and its connection stays open
+      long started = System.nanoTime();
+      Future<Map<Integer, Long>> takeover = other.submit(() -> claim(Set.of(8), "b"));
+      assertEquals(Map.of(8, 2L), takeover.get(15, TimeUnit.SECONDS));
+      long waited = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(waited >= 1_000, "the claim waited for the silent commit first: " + waited);
+      assertThrows(SQLException.class, silent::commit, "the silent member's session was ended");
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
   void idsAreUniqueAmongMembersAndAboveWhatASingleBrokerIssued() throws Exception {
     try (Connection connection = database.getConnection();
         Statement insert = connection.createStatement()) {
