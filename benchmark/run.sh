@@ -4,6 +4,7 @@
 # benchmark.md and benchmark.png. First, when RabbitMQ answers on 127.0.0.1:5672, its PerfTest (classic and
 # quorum queue) as the peer. About 25 minutes. Options: see Benchmark.java
 # (--databases h2,postgresql --warmup 180 --duration 30 --connections 128 --messages 1000000 --smoke).
+# benchmark/run.sh cluster [--duration 30 --warmup 30]: a cluster of 1, 2, 3 members (results/cluster.md).
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mvn -q -B -f "$root/pom.xml" -pl benchmark -am package -DskipTests -Dspotless.check.skip=true >&2

@@ -209,6 +209,10 @@ public final class Benchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("cluster")) {
+      ClusterSpeed.main(args);
+      return;
+    }
     Options options = Options.parse(args);
     List<Outcome> outcomes = new Benchmark(options).run();
     System.out.println(Report.table(outcomes, options));
@@ -536,7 +540,7 @@ public final class Benchmark {
   }
 
   /** Progress, as it goes; the table is the program's output. */
-  private static void log(String line) {
+  static void log(String line) {
     LOG.log(System.Logger.Level.INFO, line);
   }
 }
