@@ -13,14 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
 /**
  * Throughput of a cluster of 1, 2 and 3 members on this one machine: {@code benchmark/run.sh
@@ -56,7 +48,7 @@ final class ClusterSpeed {
       }
     }
     List<Row> rows = new ArrayList<>();
-    for (int members = 1; members <= most; members++) {
+    for (int members = 0; members <= most; members++) { // 0: one broker, not clustered
       rows.add(measure(members, warmup, duration));
     }
     String table = table(rows, duration);
@@ -77,7 +69,7 @@ final class ClusterSpeed {
   }
 
   private static Row measure(int members, Duration warmup, Duration duration) throws IOException {
-    Benchmark.log("== a cluster of " + members);
+    Benchmark.log(members == 0 ? "== one broker, not clustered" : "== a cluster of " + members);
     try (Postgres postgres = Postgres.start(0)) {
       Database database = Database.postgresql(postgres);
       List<String> grid = new ArrayList<>();
@@ -86,6 +78,9 @@ final class ClusterSpeed {
       }
       List<Broker> brokers = new ArrayList<>();
       try {
+        if (members == 0) {
+          brokers.add(Broker.on(database).javaOptions("-Xmx512m").launch());
+        }
         for (int i = 0; i < members; i++) {
           String address = grid.get(i);
           brokers.add(
@@ -100,9 +95,10 @@ final class ClusterSpeed {
         List<URI> uris = brokers.stream().map(Broker::uri).toList();
         try (Producer producer =
             Producer.builder(uris).topics(TOPICS.toArray(String[]::new)).build()) {
-          run(producer, warmup);
-          Row row = run(producer, duration);
-          row = new Row(members, row.messagesPerSecond(), row.p50(), row.p99(), row.failures());
+          SdkLoad.run(producer, TOPICS, THREADS, warmup);
+          SdkLoad.Result load = SdkLoad.run(producer, TOPICS, THREADS, duration);
+          Row row =
+              new Row(members, load.messagesPerSecond(), load.p50(), load.p99(), load.failures());
           Benchmark.log(String.format(Locale.ROOT, "%s", row));
           return row;
         }
@@ -110,60 +106,6 @@ final class ClusterSpeed {
         brokers.forEach(Broker::stop);
       }
     }
-  }
-
-  /** {@link #THREADS} application threads, each sending to one of the topics, 16 in flight each. */
-  private static Row run(Producer producer, Duration duration) {
-    Histogram latencies = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(1), 3);
-    AtomicLong committed = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    long started = System.nanoTime();
-    long end = started + duration.toNanos();
-    ExecutorService application = Executors.newFixedThreadPool(THREADS);
-    List<Future<?>> running = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      String topic = TOPICS.get(t % TOPICS.size());
-      running.add(
-          application.submit(
-              () -> {
-                Semaphore window = new Semaphore(SdkLoad.WINDOW);
-                while (System.nanoTime() < end) {
-                  window.acquireUninterruptibly();
-                  long called = System.nanoTime();
-                  producer
-                      .sendAsync(topic, Benchmark.MESSAGE)
-                      .whenComplete(
-                          (offset, failure) -> {
-                            if (failure == null) {
-                              latencies.recordValue(
-                                  Math.min(
-                                      System.nanoTime() - called, TimeUnit.MINUTES.toNanos(1)));
-                              committed.incrementAndGet();
-                            } else {
-                              failed.incrementAndGet();
-                            }
-                            window.release();
-                          });
-                }
-                window.acquireUninterruptibly(SdkLoad.WINDOW);
-                return null;
-              }));
-    }
-    application.shutdown();
-    try {
-      for (Future<?> thread : running) {
-        thread.get();
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("The load failed", e);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    return new Row(
-        0,
-        committed.get() / seconds,
-        latencies.getValueAtPercentile(50) / 1e6,
-        latencies.getValueAtPercentile(99) / 1e6,
-        failed.get());
   }
 
   static String table(List<Row> rows, Duration duration) {
@@ -180,13 +122,18 @@ final class ClusterSpeed {
         .append(" their topic.\n\n");
     out.append("| members | committed msgs/s | vs 1 member | p50 ms | p99 ms | failed |\n");
     out.append("|---|---|---|---|---|---|\n");
-    double one = rows.isEmpty() ? 1 : rows.get(0).messagesPerSecond();
+    double one =
+        rows.stream()
+            .filter(row -> row.members() == 1)
+            .mapToDouble(Row::messagesPerSecond)
+            .findFirst()
+            .orElse(1);
     for (Row row : rows) {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %d | %,.0f | %.2f | %.1f | %.1f | %d |%n",
-              row.members(),
+              "| %s | %,.0f | %.2f | %.1f | %.1f | %d |%n",
+              row.members() == 0 ? "one broker, not clustered" : row.members(),
               row.messagesPerSecond(),
               row.messagesPerSecond() / one,
               row.p50(),

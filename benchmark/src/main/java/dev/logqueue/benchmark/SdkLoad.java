@@ -48,6 +48,11 @@ final class SdkLoad {
   }
 
   private static Result run(Producer producer, String topic, int threads, Duration duration) {
+    return run(producer, List.of(topic), threads, duration);
+  }
+
+  /** The same load over several topics: thread t sends to {@code topics[t % topics.size()]}. */
+  static Result run(Producer producer, List<String> topics, int threads, Duration duration) {
     Histogram latencies = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(1), 3);
     AtomicLong committed = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -56,6 +61,7 @@ final class SdkLoad {
     ExecutorService application = Executors.newFixedThreadPool(threads);
     List<Future<?>> running = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
+      String topic = topics.get(t % topics.size());
       running.add(
           application.submit(
               () -> {
