@@ -50,6 +50,7 @@ final class Batch {
   private final Map<ProducerId, String> newProducerOwners = new HashMap<>();
   private final List<ConsumerCursor> newConsumers = new ArrayList<>();
   private final Map<TopicLog, List<Message>> appended = new LinkedHashMap<>();
+  private final Set<TopicLog> doubted = new LinkedHashSet<>();
   private final List<MessageRecord> messages = new ArrayList<>();
   private final Map<ConsumerCursor, Long> moves = new LinkedHashMap<>();
   private final Set<ConsumerCursor> settling = new LinkedHashSet<>();
@@ -393,9 +394,19 @@ final class Batch {
         state.claims().fence(written()));
   }
 
+  /**
+   * A request about this topic was refused from this member's memory (an offset it never gave): in
+   * a cluster the commit checks the topic's fence even if it writes nothing, so that a member whose
+   * slot moved answers 503 (and reloads), not a refusal that may be wrong.
+   */
+  void doubt(TopicLog topic) {
+    doubted.add(topic);
+  }
+
   /** The topics this batch writes rows of: in a cluster, their claims fence the commit. */
   private Set<TopicLog> written() {
     Set<TopicLog> written = new LinkedHashSet<>(newTopics.values());
+    written.addAll(doubted);
     written.addAll(newProducers.values());
     newConsumers.forEach(consumer -> written.add(consumer.topic()));
     written.addAll(appended.keySet());

@@ -216,7 +216,8 @@ public interface LogStore {
           && messages.isEmpty()
           && offsets.isEmpty()
           && acks.isEmpty()
-          && lifecycle.isEmpty();
+          && lifecycle.isEmpty()
+          && fence.isEmpty(); // a commit that only checks its claims (Batch#doubt)
     }
   }
 

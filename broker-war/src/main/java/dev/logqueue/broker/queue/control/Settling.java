@@ -18,11 +18,18 @@ final class Settling {
     Deliveries deliveries = consumer.deliveries();
     long now = batch.now();
     long end = consumer.topic().end();
-    request.ack().forEach(offset -> deliveries.checkAck(offset, end));
-    request.ackUntil().ifPresent(until -> deliveries.checkAckUntil(until, end));
-    request.release().forEach(offset -> deliveries.checkLeased(offset, now, end));
-    request.extend().forEach(offset -> deliveries.checkLeased(offset, now, end));
-    request.reject().forEach(offset -> deliveries.checkLeased(offset, now, end));
+    try {
+      request.ack().forEach(offset -> deliveries.checkAck(offset, end));
+      request.ackUntil().ifPresent(until -> deliveries.checkAckUntil(until, end));
+      request.release().forEach(offset -> deliveries.checkLeased(offset, now, end));
+      request.extend().forEach(offset -> deliveries.checkLeased(offset, now, end));
+      request.reject().forEach(offset -> deliveries.checkLeased(offset, now, end));
+    } catch (LogQueueException e) {
+      // in a cluster, what this member knows of the topic may be stale (another member may have
+      // served it, and leased these offsets, since): the commit checks the topic's fence first
+      batch.doubt(consumer.topic());
+      throw e;
+    }
 
     long before = deliveries.size(end);
     request.ack().forEach(deliveries::ack);

@@ -172,6 +172,47 @@ class ClusterMembersTest {
     assertEquals(List.of("1", "2", "5"), texts, "nothing of the fenced member, nothing lost");
   }
 
+  /**
+   * A member that lost its slot and does not know it yet answers an explicit consumer from its own
+   * memory: an ack of an offset the new member gave must not be refused as never given (409), but
+   * answered 503, for the member's slot moved.
+   */
+  @Test
+  void aFormerMemberDoesNotRefuseAnAckOfWhatTheNewMemberGave() throws Exception {
+    owners.put(0, "a");
+    owners.put(1, "b");
+    LogQueueService a = member("a");
+    LogQueueService b = member("b");
+    TopicName topic = inSlot(0, "t");
+    ProducerId producer = await(a.registerProducer(topic));
+    await(a.produce(topic, producer, List.of("1", "2")));
+    ConsumerSettings explicit = new ConsumerSettings(null, true, 60_000, 0, null);
+    var consumer = await(a.registerConsumer(topic, explicit, Start.EARLIEST)).id();
+
+    owners.put(0, "b"); // a has not heard of it
+    listeners.get("b").forEach(Runnable::run);
+    eventually(
+        "b serves the topic",
+        Duration.ofSeconds(5),
+        () -> {
+          try {
+            await(b.produce(topic, producer, List.of("3")));
+            return true;
+          } catch (LogQueueException reloading) {
+            return false;
+          }
+        });
+    assertEquals(3, await(b.consume(topic, consumer, 10, Duration.ZERO)).texts().size());
+
+    AckRequest third =
+        new AckRequest(List.of(2L), java.util.Optional.empty(), List.of(), List.of(), List.of(), 0);
+    LogQueueException stale =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            LogQueueException.class, () -> await(a.ack(topic, consumer, third)));
+    assertEquals(ErrorCode.UNAVAILABLE, stale.error(), stale.getMessage());
+    assertEquals(1, await(b.ack(topic, consumer, third)).acked(), "the member serving it takes it");
+  }
+
   @Test
   void aDeadLetterTopicLivesWithItsTopic() {
     owners.put(slot("orders"), "a");
