@@ -8,17 +8,20 @@ import dev.logqueue.testkit.Ports;
 import dev.logqueue.testkit.Wire;
 import jakarta.json.JsonObject;
 import java.net.URI;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A cluster of brokers on one PostgreSQL database under load spread over all members; each cycle
@@ -79,7 +82,7 @@ final class ClusterDrill {
   private final int cycles;
   private final long seed;
   private final Fault fault;
-  private final java.nio.file.Path folder;
+  private final Path folder;
   private Database database;
   private final List<NetworkNamespace> namespaces = new ArrayList<>();
   private final Map<String, Ledger.Producer> probes = new HashMap<>();
@@ -88,7 +91,7 @@ final class ClusterDrill {
    * @param folder where a cut drill keeps its PostgreSQL server (the kill drill uses the embedded
    *     one)
    */
-  ClusterDrill(int members, int cycles, long seed, Fault fault, java.nio.file.Path folder) {
+  ClusterDrill(int members, int cycles, long seed, Fault fault, Path folder) {
     this.members = members;
     this.cycles = cycles;
     this.seed = seed;
@@ -166,6 +169,10 @@ final class ClusterDrill {
       }
       brokers.forEach(Broker::awaitReady);
       List<URI> uris = brokers.stream().map(Broker::uri).toList();
+      // ready is each member's own view: the slots still move until all have published
+      if (awaitSettled(uris, System.nanoTime()) < 0) {
+        throw new IllegalStateException("The members did not settle after their start");
+      }
       Ledger ledger = new Ledger();
       Wire wire = new Wire(uris.get(0));
       for (String topic : TOPICS) {
@@ -294,11 +301,10 @@ final class ClusterDrill {
     for (URI member : uris) {
       try {
         Http http = new Http(member);
-        if (http.send("GET", "health/ready", null, null, java.time.Duration.ofSeconds(2)).status()
-            != 200) {
+        if (http.send("GET", "health/ready", null, null, Duration.ofSeconds(2)).status() != 200) {
           return false;
         }
-        Http.Reply reply = http.send("GET", "cluster", null, null, java.time.Duration.ofSeconds(2));
+        Http.Reply reply = http.send("GET", "cluster", null, null, Duration.ofSeconds(2));
         if (!reply.isSuccess()) {
           return false;
         }
@@ -377,11 +383,11 @@ final class ClusterDrill {
    * sent to a member just before it was cut off waits for its timeout.)
    */
   private long awaitServed(List<String> topics, List<URI> others, long since) {
-    List<java.util.concurrent.CompletableFuture<Long>> served = new ArrayList<>();
+    List<CompletableFuture<Long>> served = new ArrayList<>();
     for (String topic : topics) {
       Ledger.Producer probe = probes.get(topic);
       served.add(
-          java.util.concurrent.CompletableFuture.supplyAsync(
+          CompletableFuture.supplyAsync(
               () -> {
                 long deadline = since + 60_000_000_000L;
                 for (int i = 0; System.nanoTime() < deadline; i++) {
@@ -389,15 +395,12 @@ final class ClusterDrill {
                   try {
                     Http.Reply reply =
                         new Http(others.get(i % others.size()))
-                            .send(
-                                "POST",
+                            .post(
                                 "producer/produce",
                                 Http.json(
                                         "topic", topic, "producer_id", probe.id, "message", message)
-                                    .toString()
-                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                                "application/json",
-                                java.time.Duration.ofSeconds(3));
+                                    .toString(),
+                                Duration.ofSeconds(3));
                     if (reply.isSuccess()) {
                       probe.acknowledged.add(message);
                       return (System.nanoTime() - since) / 1_000_000;

@@ -87,15 +87,7 @@ final class Load implements AutoCloseable {
     Http http = brokers.get(chosen);
     Reply reply;
     try {
-      reply =
-          brokers.size() == 1
-              ? http.post(path, body)
-              : http.send(
-                  "POST",
-                  path,
-                  body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                  "application/json",
-                  MEMBER_TIMEOUT);
+      reply = brokers.size() == 1 ? http.post(path, body) : http.post(path, body, MEMBER_TIMEOUT);
     } catch (UncheckedIOException e) {
       if (brokers.size() > 1) {
         quarantinedUntil[chosen] = System.nanoTime() + QUARANTINE_NANOS;

@@ -114,6 +114,11 @@ public final class Http {
     return send("POST", path, json, "application/json");
   }
 
+  /** A POST of JSON that gives up after {@code timeout} (UncheckedIOException). */
+  public Reply post(String path, String json, Duration timeout) {
+    return send("POST", path, json.getBytes(StandardCharsets.UTF_8), "application/json", timeout);
+  }
+
   public Reply post(String path, JsonObject json) {
     return post(path, json.toString());
   }

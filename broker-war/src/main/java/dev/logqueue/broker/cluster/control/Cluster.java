@@ -38,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
@@ -83,8 +84,7 @@ public class Cluster implements Placement {
   private ScheduledFuture<?> pending;
   private HttpClient probe;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final List<java.util.function.Consumer<String>> goneListeners =
-      new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> goneListeners = new CopyOnWriteArrayList<>();
   private volatile boolean published;
   private volatile long joinedAt;
   private volatile Set<Integer> claimed;
@@ -211,7 +211,7 @@ public class Cluster implements Placement {
    * {@code listener} is told the URL of each member that leaves the data grid (dies, or is cut off
    * from this member) once the grid has given up on it.
    */
-  public void onMemberGone(java.util.function.Consumer<String> listener) {
+  public void onMemberGone(Consumer<String> listener) {
     goneListeners.add(listener);
   }
 
