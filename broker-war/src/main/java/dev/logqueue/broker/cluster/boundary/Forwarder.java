@@ -54,8 +54,14 @@ public class Forwarder {
   /** The header of a forwarded request: the URL of the member that forwarded it. */
   public static final String FORWARDED = "X-LogQueue-Forwarded";
 
+  /**
+   * The header of a produce that named no partition, to a topic of several: the partition the
+   * member that forwarded it chose (the member that serves that partition appends it there).
+   */
+  public static final String PARTITION = "X-LogQueue-Partition";
+
   private static final List<String> REQUEST_HEADERS =
-      List.of("Content-Type", "Authorization", "Accept");
+      List.of("Content-Type", "Authorization", "Accept", PARTITION);
   private static final List<String> RESPONSE_HEADERS =
       List.of("Content-Type", "Retry-After", "Allow", "WWW-Authenticate");
 
@@ -117,6 +123,27 @@ public class Forwarder {
   @PreDestroy
   void close() {
     executor.shutdownNow();
+  }
+
+  /**
+   * Sends a request of this member's own to {@code url} (as a client would: not marked forwarded),
+   * with the caller's credentials; the answer, whatever its status.
+   */
+  CompletableFuture<HttpResponse<byte[]>> send(
+      String url, String method, byte[] body, String authorization) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(TIMEOUT)
+            .method(
+                method,
+                body == null || body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body))
+            .header("Content-Type", "application/json");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** Sends the request to the member at {@code url}, its answer back to the client. */

@@ -3,7 +3,10 @@ package dev.logqueue.broker.cluster.boundary;
 import dev.logqueue.broker.cluster.control.Cluster;
 import dev.logqueue.broker.cluster.control.Cluster.Route;
 import dev.logqueue.broker.http.boundary.FailureMapper;
+import dev.logqueue.broker.queue.control.Partitions;
 import dev.logqueue.broker.queue.entity.ErrorCode;
+import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.Partition;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -24,7 +27,12 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -34,6 +42,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * A forwarded request is served where it arrives, never forwarded again (a member that does not
  * serve its topic then answers 503, and the client retries once the cluster has settled). Requests
  * without a topic, and every request of a single broker, pass through.
+ *
+ * <p>A request that names a partition above 0 ({@code partition}, in the query string or the body)
+ * goes to the member that serves that partition's log. A produce to a topic of several partitions
+ * that names none gets one here (its {@code key}'s, else the next in turn), which travels with it
+ * in the header {@value Forwarder#PARTITION}.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class Forwarding extends HttpFilter {
@@ -42,6 +55,7 @@ public class Forwarding extends HttpFilter {
 
   @Inject transient Cluster cluster;
   @Inject transient Forwarder forwarder;
+  @Inject transient Partitions partitions;
 
   @Inject
   @ConfigProperty(name = "logqueue.request.max-bytes", defaultValue = "8388608")
@@ -66,11 +80,13 @@ public class Forwarding extends HttpFilter {
     }
     Optional<String> named = pathTopic(path);
     byte[] body = null;
+    BodyFields fields = BodyFields.NONE;
     if (named.isEmpty() && hasTopicField(path)) {
       named = queryTopic(request.getQueryString());
       if (named.isEmpty()) {
         body = readBody(request);
-        named = bodyTopic(body, path.equals("/topics"));
+        fields = bodyFields(body, path.equals("/topics"));
+        named = fields.topic();
       }
     }
     HttpServletRequest onward = body == null ? request : new Replayed(request, body);
@@ -85,12 +101,54 @@ public class Forwarding extends HttpFilter {
       unavailable(response, "This member of the cluster " + problem.get() + "; try another member");
       return;
     }
-    Optional<Route> route = cluster.route(topic);
+    OptionalInt partition = queryPartition(request.getQueryString());
+    if (partition.isEmpty()) {
+      partition = fields.partition();
+    }
+    TopicName log = topic;
+    String chosen = null;
+    try {
+      if (partition.isEmpty() && path.equals("/producer/produce")) {
+        Partitions.Layout layout = partitions.layout(topic);
+        if (layout.isPartitioned()) {
+          int number = partitions.choose(layout, OptionalInt.empty(), fields.key());
+          chosen = Integer.toString(number);
+          log = layout.log(number);
+        }
+      } else if (partition.isPresent() && partition.getAsInt() > 0) {
+        log = partitions.layout(topic).log(partition.getAsInt());
+      }
+    } catch (LogQueueException e) {
+      // no such topic or partition: served here, where the queue says so
+      chain.doFilter(onward, response);
+      return;
+    }
+    if (chosen != null) {
+      onward = new Chosen(onward, chosen);
+    }
+    Optional<Route> route = cluster.route(log);
     if (route.isEmpty()) {
       chain.doFilter(onward, response);
       return;
     }
-    forwarder.forward(request, response, body, route.get().url(), topic);
+    forwarder.forward(onward, response, body, route.get().url(), topic);
+  }
+
+  /** {@code partition} in the query string, if it is a number (else the queue refuses it). */
+  static OptionalInt queryPartition(String query) {
+    return number(queryValue(query, "partition"));
+  }
+
+  private static OptionalInt number(String text) {
+    if (text == null) {
+      return OptionalInt.empty();
+    }
+    try {
+      int number = Integer.parseInt(text);
+      return number >= 0 && number < Partition.MAX ? OptionalInt.of(number) : OptionalInt.empty();
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
   }
 
   /** {@code /topics/{name}} and below: the name, decoded. */
@@ -139,19 +197,33 @@ public class Forwarding extends HttpFilter {
     return null;
   }
 
+  /** What routing reads of a JSON body: its topic, partition and key, where it has them. */
+  record BodyFields(Optional<String> topic, OptionalInt partition, Optional<String> key) {
+    static final BodyFields NONE =
+        new BodyFields(Optional.empty(), OptionalInt.empty(), Optional.empty());
+  }
+
+  /** The body's topic: see {@link #bodyFields}. */
+  static Optional<String> bodyTopic(byte[] body, boolean nameIsTopic) {
+    return bodyFields(body, nameIsTopic).topic();
+  }
+
   /**
    * The body's top-level {@code topic} (or {@code topic_name}; or {@code name}, where it names the
-   * topic, as POST /topics has it) if it is a string; empty for anything else (not JSON, too large,
-   * no such field).
+   * topic, as POST /topics has it) if it is a string, {@code partition} if it is a whole number (or
+   * a string of digits), {@code key} if it is a string; empty for anything else (not JSON, too
+   * large, no such field).
    */
-  static Optional<String> bodyTopic(byte[] body, boolean nameIsTopic) {
+  static BodyFields bodyFields(byte[] body, boolean nameIsTopic) {
     if (body == null || body.length == 0) {
-      return Optional.empty();
+      return BodyFields.NONE;
     }
     String found = null;
+    String partition = null;
+    String keyText = null;
     try (JsonParser parser = Json.createParser(new ByteArrayInputStream(body))) {
       if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
-        return Optional.empty();
+        return BodyFields.NONE;
       }
       int depth = 1;
       String key = null;
@@ -169,17 +241,27 @@ public class Forwarding extends HttpFilter {
                     || key.equals("topic_name")
                     || (nameIsTopic && key.equals("name")))) {
               found = parser.getString();
+            } else if (depth == 1 && "partition".equals(key)) {
+              partition = parser.getString();
+            } else if (depth == 1 && "key".equals(key)) {
+              keyText = parser.getString();
+            }
+          }
+          case VALUE_NUMBER -> {
+            if (depth == 1 && "partition".equals(key) && parser.isIntegralNumber()) {
+              partition = parser.getString();
             }
           }
           default -> {
-            // numbers, booleans, null: not a topic
+            // booleans, null: nothing routing reads
           }
         }
       }
     } catch (JsonParsingException | IllegalStateException e) {
-      return Optional.empty();
+      return BodyFields.NONE;
     }
-    return Optional.ofNullable(found);
+    return new BodyFields(
+        Optional.ofNullable(found), number(partition), Optional.ofNullable(keyText));
   }
 
   /** Up to the limit and one byte more (over it, the member that serves answers 413). */
@@ -194,6 +276,37 @@ public class Forwarding extends HttpFilter {
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");
     response.getOutputStream().write(FailureMapper.body(ErrorCode.UNAVAILABLE, message));
+  }
+
+  /** The request with the partition this member chose for it, in a header. */
+  private static final class Chosen extends HttpServletRequestWrapper {
+    private final String partition;
+
+    Chosen(HttpServletRequest request, String partition) {
+      super(request);
+      this.partition = partition;
+    }
+
+    @Override
+    public String getHeader(String name) {
+      return Forwarder.PARTITION.equalsIgnoreCase(name) ? partition : super.getHeader(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+      return Forwarder.PARTITION.equalsIgnoreCase(name)
+          ? Collections.enumeration(List.of(partition))
+          : super.getHeaders(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+      List<String> names = new ArrayList<>(Collections.list(super.getHeaderNames()));
+      if (names.stream().noneMatch(Forwarder.PARTITION::equalsIgnoreCase)) {
+        names.add(Forwarder.PARTITION);
+      }
+      return Collections.enumeration(names);
+    }
   }
 
   /** The request with its body read once already: served again from memory, then the rest. */

@@ -11,6 +11,8 @@ import com.hazelcast.replicatedmap.ReplicatedMap;
 import dev.logqueue.broker.queue.control.Claims;
 import dev.logqueue.broker.queue.control.Placement;
 import dev.logqueue.broker.queue.control.StoreException;
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import dev.logqueue.broker.store.control.ClusterTables;
 import jakarta.annotation.PostConstruct;
@@ -223,6 +225,21 @@ public class Cluster implements Placement {
   @Override
   public List<TopicName> topicNames() {
     return tables.topicNames();
+  }
+
+  @Override
+  public Optional<TopicRow> storedTopic(TopicName name) {
+    return tables.topic(name);
+  }
+
+  @Override
+  public Optional<ProducerRow> storedProducer(ProducerId id) {
+    return tables.producer(id);
+  }
+
+  @Override
+  public Optional<ConsumerRow> storedConsumer(ConsumerId id) {
+    return tables.consumer(id);
   }
 
   /** The data grid's partition of a placement key: its slot. */

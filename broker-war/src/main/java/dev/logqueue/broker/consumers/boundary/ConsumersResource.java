@@ -4,6 +4,8 @@ import dev.logqueue.broker.http.boundary.JsonRequest;
 import dev.logqueue.broker.http.boundary.Replies;
 import dev.logqueue.broker.queue.control.AckRequest;
 import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.control.Partitions;
+import dev.logqueue.broker.queue.control.Partitions.Gathered;
 import dev.logqueue.broker.queue.control.QueueSettings;
 import dev.logqueue.broker.queue.control.Start;
 import dev.logqueue.broker.queue.control.Taken;
@@ -25,6 +27,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -39,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 public class ConsumersResource {
 
   @Inject LogQueueService queue;
+  @Inject Partitions partitions;
   @Inject Guard guard;
 
   /**
@@ -57,7 +61,9 @@ public class ConsumersResource {
       guard.topic(caller, settings.deadLetterTopic()); // its dead letters are written there
     }
     Replies.answer(
-        async, queue.registerConsumer(topic, settings, start, caller), Replies::registered);
+        async,
+        queue.registerConsumer(topic, settings, start, caller),
+        registered -> Replies.registered(registered, partitions.layout(topic).count()));
   }
 
   /**
@@ -66,7 +72,9 @@ public class ConsumersResource {
    * read; with {@code wait_ms} (0 to 30000) it waits that long for a message to arrive instead of
    * answering empty (or queue_empty) at once. An explicit consumer's answer is {@code records}
    * leased until {@code lease_until}; its request may settle earlier ones first ({@code offsets},
-   * {@code ack_until}, ...).
+   * {@code ack_until}, ...). On a topic of several partitions, {@code partition} reads one (and
+   * names the partition of what it settles); without it a single broker reads them all in turn, and
+   * each record has its {@code partition} (a batch its {@code partitions}).
    */
   @GET
   @Path("consume")
@@ -78,27 +86,38 @@ public class ConsumersResource {
     int waitMillis =
         request.integer("wait_ms", 0, (int) QueueSettings.CONSUME_MAX_WAIT.toMillis()).orElse(0);
     AckRequest settle = ConsumerFields.acks(request);
+    OptionalInt partition = request.partition();
     Duration wait = Duration.ofMillis(waitMillis);
     Caller caller = guard.consumer(topic);
-    CompletableFuture<Taken> taken =
-        queue.consume(topic, consumer, max.orElse(1), wait, settle, caller);
+    CompletableFuture<Gathered> taken =
+        partitions.consume(topic, consumer, partition, max.orElse(1), wait, settle, caller);
     Replies.answer(
         async, taken, wait, answer -> consumed(answer, max.isPresent(), topic, consumer));
   }
 
-  /** The answer's shape: records (explicit), a batch, or v1's one message (queue_empty if none). */
+  /**
+   * The answer's shape: records (explicit), a batch, or v1's one message (queue_empty if none); of
+   * a topic of one partition, exactly as v1 and v2 have it.
+   */
   private static Response consumed(
-      Taken taken, boolean batch, TopicName topic, ConsumerId consumer) {
-    if (taken.explicit()) {
-      return Replies.records(taken);
+      Gathered gathered, boolean batch, TopicName topic, ConsumerId consumer) {
+    if (!gathered.partitioned()) {
+      Taken taken = gathered.parts().get(0).taken();
+      if (taken.explicit()) {
+        return Replies.records(taken);
+      }
+      if (batch) {
+        return Replies.messages(taken);
+      }
+    } else if (gathered.explicit()) {
+      return Replies.records(gathered);
+    } else if (batch) {
+      return Replies.messages(gathered);
     }
-    if (batch) {
-      return Replies.messages(taken);
-    }
-    if (taken.isEmpty()) {
+    if (gathered.isEmpty()) {
       throw LogQueueException.queueEmpty(consumer, topic);
     }
-    return Replies.message(taken.texts().get(0), taken.skipped());
+    return Replies.message(gathered.records().get(0).message().text(), gathered.skipped());
   }
 
   @POST
@@ -120,13 +139,16 @@ public class ConsumersResource {
     TopicName topic = request.topic();
     ConsumerId consumer = request.consumerId();
     AckRequest acks = ConsumerFields.acks(request);
+    OptionalInt partition = request.partition();
     Caller caller = guard.consumer(topic);
-    Replies.answer(async, queue.ack(topic, consumer, acks, caller), Replies::acked);
+    Replies.answer(async, partitions.ack(topic, consumer, partition, acks, caller), Replies::acked);
   }
 
   /**
    * {@code {"topic","consumer_id","offset":N}} or {@code "timestamp":T}: moves the consumer there,
-   * committed before the answer {@code {"offset":N}}.
+   * committed before the answer {@code {"offset":N}}. On a topic of several partitions, {@code
+   * partition} moves it on one; without it a single broker moves it on each, and answers {@code
+   * {"offsets":[...]}} by partition.
    */
   @POST
   @Path("seek")
@@ -136,11 +158,12 @@ public class ConsumersResource {
     ConsumerId consumer = request.consumerId();
     OptionalLong offset = optional(request.whole("offset", 0, Long.MAX_VALUE));
     OptionalLong timestamp = optional(request.whole("timestamp", 0, Long.MAX_VALUE));
+    OptionalInt partition = request.partition();
     Caller caller = guard.consumer(topic);
     Replies.answer(
         async,
-        queue.seek(topic, consumer, offset, timestamp, caller),
-        at -> Replies.ok("offset", at));
+        partitions.seek(topic, consumer, partition, offset, timestamp, caller),
+        at -> at.size() == 1 ? Replies.ok("offset", at.get(0)) : Replies.offsets(at));
   }
 
   private static OptionalLong optional(Optional<Long> value) {

@@ -3,6 +3,7 @@ package dev.logqueue.broker.http.boundary;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.MessageId;
+import dev.logqueue.broker.queue.entity.Partition;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.json.JsonArray;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -261,6 +263,33 @@ public final class JsonRequest {
       return Optional.of(number.bigDecimalValue().toBigInteger().toString());
     }
     throw LogQueueException.badRequest("Field '" + name + "' must be a string or an integer");
+  }
+
+  /** {@code partition} (0 to {@value Partition#MAX} - 1), in the query string or the body. */
+  public OptionalInt partition() {
+    return integer("partition", 0, Partition.MAX - 1)
+        .map(OptionalInt::of)
+        .orElse(OptionalInt.empty());
+  }
+
+  /**
+   * {@link #partition()}, else the partition a member of the cluster chose for the request ({@code
+   * chosen}, from its header; null if none).
+   */
+  public OptionalInt partition(String chosen) {
+    OptionalInt named = partition();
+    if (named.isPresent() || chosen == null) {
+      return named;
+    }
+    try {
+      int number = Integer.parseInt(chosen);
+      if (number >= 0 && number < Partition.MAX) {
+        return OptionalInt.of(number);
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw LogQueueException.badRequest("Header X-LogQueue-Partition is not a partition: " + chosen);
   }
 
   /** An optional integer field within bounds: a JSON integer, or a string of digits. */

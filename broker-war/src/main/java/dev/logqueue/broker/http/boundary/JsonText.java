@@ -1,5 +1,6 @@
 package dev.logqueue.broker.http.boundary;
 
+import dev.logqueue.broker.queue.control.Partitions.Gathered;
 import dev.logqueue.broker.queue.control.Taken;
 import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.Message;
@@ -70,26 +71,47 @@ final class JsonText {
   JsonText records(String name, List<Taken.Record> records, boolean deliveries) {
     json.append(",\"").append(name).append("\":[");
     for (int i = 0; i < records.size(); i++) {
-      Taken.Record record = records.get(i);
-      Message message = record.message();
-      json.append(i > 0 ? ",{" : "{").append("\"offset\":").append(record.offset());
-      json.append(",\"message\":");
-      quote(json, message.text());
-      json.append(",\"timestamp\":").append(message.timestamp());
-      if (deliveries) {
-        json.append(",\"delivery\":").append(record.delivery());
-      }
-      Message.Origin origin = message.origin();
-      if (origin != null) {
-        json.append(",\"origin\":{\"topic\":");
-        quote(json, origin.topic().value());
-        json.append(",\"offset\":").append(origin.offset());
-        json.append(",\"deliveries\":").append(origin.deliveries()).append('}');
-      }
-      json.append('}');
+      json.append(i > 0 ? ",{" : "{");
+      record(records.get(i), deliveries);
     }
     json.append(']');
     return this;
+  }
+
+  /** Records of several partitions: each with its {@code partition} first. */
+  JsonText records(String name, Gathered gathered) {
+    json.append(",\"").append(name).append("\":[");
+    boolean first = true;
+    for (Gathered.Part part : gathered.parts()) {
+      for (Taken.Record record : part.taken().records()) {
+        json.append(first ? "{" : ",{").append("\"partition\":").append(part.partition());
+        json.append(',');
+        record(record, true);
+        first = false;
+      }
+    }
+    json.append(']');
+    return this;
+  }
+
+  /** A record's fields, and the object's end. */
+  private void record(Taken.Record record, boolean deliveries) {
+    Message message = record.message();
+    json.append("\"offset\":").append(record.offset());
+    json.append(",\"message\":");
+    quote(json, message.text());
+    json.append(",\"timestamp\":").append(message.timestamp());
+    if (deliveries) {
+      json.append(",\"delivery\":").append(record.delivery());
+    }
+    Message.Origin origin = message.origin();
+    if (origin != null) {
+      json.append(",\"origin\":{\"topic\":");
+      quote(json, origin.topic().value());
+      json.append(",\"offset\":").append(origin.offset());
+      json.append(",\"deliveries\":").append(origin.deliveries()).append('}');
+    }
+    json.append('}');
   }
 
   JsonText strings(String name, List<String> values) {

@@ -3,11 +3,15 @@ package dev.logqueue.broker.http.boundary;
 import dev.logqueue.broker.queue.control.Acked;
 import dev.logqueue.broker.queue.control.Appended;
 import dev.logqueue.broker.queue.control.Browsed;
+import dev.logqueue.broker.queue.control.Partitions.Gathered;
+import dev.logqueue.broker.queue.control.Partitions.Produced;
 import dev.logqueue.broker.queue.control.Registered;
 import dev.logqueue.broker.queue.control.Taken;
 import dev.logqueue.broker.queue.control.TopicDetails;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.Partition;
+import dev.logqueue.broker.queue.entity.ProducerId;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonWriter;
@@ -19,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +59,11 @@ public final class Replies {
     return ok(new JsonText().string(name, text));
   }
 
+  /** {@code {"status":"success","offsets":[N, ...]}}: a seek's offsets, by partition. */
+  public static Response offsets(List<Long> offsets) {
+    return ok(new JsonText().numbers("offsets", offsets));
+  }
+
   /** {@code {"status":"success","name":["text", ...]}} */
   public static Response ok(String name, List<String> texts) {
     return ok(new JsonText().strings(name, texts));
@@ -65,15 +75,65 @@ public final class Replies {
    * {"status":"success","appended":K,"offsets":[...],"duplicates":D}}, K the messages newly stored.
    */
   public static Response appended(Appended appended, boolean batch) {
-    if (!batch) {
-      JsonText body = new JsonText().number("offset", appended.first());
-      return ok(appended.duplicates() > 0 ? body.bool("duplicate", true) : body);
-    }
+    return ok(appendedBody(appended, batch));
+  }
+
+  /** As {@link #appended(Appended, boolean)}, with the {@code partition} it went to first. */
+  public static Response appended(Produced produced, boolean batch) {
     return ok(
-        new JsonText()
-            .number("appended", appended.stored())
-            .numbers("offsets", appended.offsets())
-            .number("duplicates", appended.duplicates()));
+        appendedBody(
+            produced.appended(), batch, new JsonText().number("partition", produced.partition())));
+  }
+
+  private static JsonText appendedBody(Appended appended, boolean batch) {
+    return appendedBody(appended, batch, new JsonText());
+  }
+
+  private static JsonText appendedBody(Appended appended, boolean batch, JsonText body) {
+    if (!batch) {
+      body.number("offset", appended.first());
+      return appended.duplicates() > 0 ? body.bool("duplicate", true) : body;
+    }
+    return body.number("appended", appended.stored())
+        .numbers("offsets", appended.offsets())
+        .number("duplicates", appended.duplicates());
+  }
+
+  /**
+   * An explicit consumer's consume of a topic of several partitions: as {@link #records(Taken)},
+   * each record with its {@code partition}; {@code lease_until} the earliest of the leases.
+   */
+  public static Response records(Gathered gathered) {
+    JsonText body = new JsonText().records("records", gathered);
+    if (!gathered.isEmpty()) {
+      body.number("lease_until", gathered.leaseUntil());
+    }
+    return ok(gathered.skipped() > 0 ? body.number("skipped", gathered.skipped()) : body);
+  }
+
+  /**
+   * An auto consumer's batch of a topic of several partitions: as {@link #messages(Taken)}, and
+   * {@code partitions}, each message's partition.
+   */
+  public static Response messages(Gathered gathered) {
+    List<String> texts = new ArrayList<>();
+    List<Long> partitions = new ArrayList<>();
+    for (Gathered.Part part : gathered.parts()) {
+      for (String text : part.taken().texts()) {
+        texts.add(text);
+        partitions.add((long) part.partition());
+      }
+    }
+    JsonText body = new JsonText().strings("messages", texts).numbers("partitions", partitions);
+    return ok(gathered.skipped() > 0 ? body.number("skipped", gathered.skipped()) : body);
+  }
+
+  /**
+   * A producer registered: {@code producer_id}, and {@code partitions} if the topic has several.
+   */
+  public static Response registered(ProducerId id, int partitions) {
+    JsonText body = new JsonText().number("producer_id", id.value());
+    return ok(partitions > 1 ? body.number("partitions", partitions) : body);
   }
 
   /**
@@ -82,6 +142,11 @@ public final class Replies {
    * explicit one).
    */
   public static Response registered(Registered registered) {
+    return registered(registered, 1);
+  }
+
+  /** As {@link #registered(Registered)}, with {@code partitions} if the topic has several. */
+  public static Response registered(Registered registered, int partitions) {
     ConsumerSettings settings = registered.settings();
     JsonText body = new JsonText().number("consumer_id", registered.id().value());
     if (settings.name() != null) {
@@ -95,7 +160,8 @@ public final class Replies {
             .string("dead_letter_topic", settings.deadLetterTopic().value());
       }
     }
-    return ok(body.number("offset", registered.offset()));
+    body.number("offset", registered.offset());
+    return ok(partitions > 1 ? body.number("partitions", partitions) : body);
   }
 
   /**
@@ -197,12 +263,17 @@ public final class Replies {
               .add("dead_lettered", consumer.deadLettered()));
     }
     JsonObjectBuilder object =
-        JSON.createObjectBuilder()
-            .add("name", topic.name().value())
-            .add("start_offset", topic.start())
-            .add("end_offset", topic.end())
-            .add("messages", topic.messages())
-            .add("bytes", topic.bytes());
+        JSON.createObjectBuilder().add("name", Partition.topicOf(topic.name()).value());
+    if (Partition.isLog(topic.name())) {
+      object.add("partition", Partition.numberOf(topic.name()));
+    } else {
+      object.add("partitions", topic.partitions());
+    }
+    object
+        .add("start_offset", topic.start())
+        .add("end_offset", topic.end())
+        .add("messages", topic.messages())
+        .add("bytes", topic.bytes());
     if (topic.messages() == 0) {
       object.addNull("oldest_timestamp");
     } else {

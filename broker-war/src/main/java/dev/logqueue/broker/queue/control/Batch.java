@@ -105,7 +105,14 @@ final class Batch {
    * Creates a topic with its own retention ({@link Retention#DEFAULT} fields follow the broker).
    */
   TopicLog createTopic(TopicName name, Retention retention) {
-    TopicLog topic = state.newTopic(name, retention);
+    return createTopic(name, retention, 1);
+  }
+
+  /**
+   * Creates a topic of {@code partitions} partitions (the logs of those above 0 come when used).
+   */
+  TopicLog createTopic(TopicName name, Retention retention, int partitions) {
+    TopicLog topic = state.newTopic(name, retention).partitions(partitions);
     newTopics.put(name, topic);
     return topic;
   }
@@ -124,6 +131,11 @@ final class Batch {
     return id;
   }
 
+  /** Whether this batch registers a consumer of this id. */
+  boolean isNewConsumer(ConsumerId id) {
+    return newConsumers.stream().anyMatch(c -> c.id().equals(id));
+  }
+
   /** A durable consumer this batch registers, if one of this name is in it. */
   Optional<ConsumerCursor> findNewConsumer(TopicLog topic, String name) {
     return newConsumers.stream()
@@ -133,7 +145,12 @@ final class Batch {
 
   ConsumerCursor registerConsumer(
       TopicLog topic, ConsumerSettings settings, long offset, String owner) {
-    ConsumerId id = state.nextConsumerId();
+    return registerConsumer(state.nextConsumerId(), topic, settings, offset, owner);
+  }
+
+  /** Registers a consumer under an id given (a consumer's cursor on a partition has its own). */
+  ConsumerCursor registerConsumer(
+      ConsumerId id, TopicLog topic, ConsumerSettings settings, long offset, String owner) {
     ConsumerCursor consumer =
         new ConsumerCursor(
             id,
@@ -357,7 +374,7 @@ final class Batch {
   Changes changes() {
     List<TopicRecord> topics = new ArrayList<>(newTopics.size());
     for (TopicLog topic : newTopics.values()) {
-      topics.add(new TopicRecord(topic.id(), topic.name(), topic.retention()));
+      topics.add(new TopicRecord(topic.id(), topic.name(), topic.retention(), topic.partitions()));
     }
     List<ProducerRecord> producers = new ArrayList<>(newProducers.size());
     newProducers.forEach(
@@ -449,7 +466,8 @@ final class Batch {
         offset,
         consumer.settings(),
         skipped(consumer),
-        consumer.owner());
+        consumer.owner(),
+        consumer.startAt());
   }
 
   /** Makes the committed batch visible: called only after the store committed it. */

@@ -46,12 +46,17 @@ public final class Claims {
 
   /**
    * What decides where a topic lives: its name up to the first '.', so that {@code orders} and
-   * {@code orders.dlq} live together (a dead-letter copy is committed with the ack that makes it).
+   * {@code orders.dlq} live together (a dead-letter copy is committed with the ack that makes it);
+   * a partition's log lives by its topic's key and its partition ({@code orders#2#17}), so that a
+   * topic's partitions spread over the members.
    */
   public static String placementKey(TopicName topic) {
     String name = topic.value();
-    int dot = name.indexOf('.');
-    return dot > 0 ? name.substring(0, dot) : name;
+    int hash = name.indexOf('#');
+    String own = hash < 0 ? name : name.substring(0, hash);
+    int dot = own.indexOf('.');
+    String key = dot > 0 ? own.substring(0, dot) : own;
+    return hash < 0 ? key : key + name.substring(hash);
   }
 
   public boolean isClustered() {

@@ -6,6 +6,7 @@ import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.LogQueueException;
 import dev.logqueue.broker.queue.entity.Message;
 import dev.logqueue.broker.queue.entity.MessageId;
+import dev.logqueue.broker.queue.entity.Partition;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicName;
@@ -26,6 +27,7 @@ abstract sealed class Command<T>
     permits Command.CreateTopic,
         Command.RegisterProducer,
         Command.RegisterConsumer,
+        Command.OpenCursor,
         Command.Append,
         Command.Consume,
         Command.Ack,
@@ -179,11 +181,13 @@ abstract sealed class Command<T>
   static final class CreateTopic extends Command<Void> {
     private final TopicName name;
     private final Retention retention;
+    private final int partitions;
 
-    CreateTopic(TopicName name, Retention retention, long deadline) {
+    CreateTopic(TopicName name, Retention retention, int partitions, long deadline) {
       super(deadline);
       this.name = name;
       this.retention = retention;
+      this.partitions = partitions;
     }
 
     @Override
@@ -191,7 +195,7 @@ abstract sealed class Command<T>
       if (batch.findTopic(name).isPresent()) {
         throw LogQueueException.topicExists(name);
       }
-      batch.createTopic(name, retention);
+      batch.createTopic(name, retention, partitions);
       return null;
     }
   }
@@ -252,9 +256,81 @@ abstract sealed class Command<T>
           return new Registered(existing.id(), true, settings, existing.offset());
         }
       }
+      if (topic.partitions() > 1 && settings.hasDeadLetterTopic()) {
+        throw LogQueueException.badRequest(
+            "Topic '"
+                + name
+                + "' has "
+                + topic.partitions()
+                + " partitions: its consumers cannot have a dead-letter topic (yet)");
+      }
       long offset = start.resolve(topic.start(), batch.end(topic));
       ConsumerCursor consumer = batch.registerConsumer(topic, settings, offset, caller.owner());
+      if (topic.partitions() > 1) {
+        consumer.startAt(PartitionStart.of(start, batch.now()));
+        openCursors(batch, topic, consumer);
+      }
       return new Registered(consumer.id(), false, settings, offset);
+    }
+
+    /**
+     * Opens the new consumer's cursors on the partitions this broker serves (a single broker: all),
+     * where they are now; those of partitions other members serve open when first used there, from
+     * the registration's time ({@link PartitionStart}).
+     */
+    private void openCursors(Batch batch, TopicLog topic, ConsumerCursor consumer) {
+      for (int p = 1; p < topic.partitions(); p++) {
+        TopicName log = Partition.log(name, topic.id(), p);
+        if (!batch.state().claims().covers(log)) {
+          continue;
+        }
+        TopicLog partition =
+            batch.findTopic(log).orElseGet(() -> batch.createTopic(log, topic.retention(), 1));
+        batch.registerConsumer(
+            Partition.cursor(consumer.id(), p),
+            partition,
+            settings,
+            start.resolve(partition.start(), batch.end(partition)),
+            caller.owner());
+      }
+    }
+  }
+
+  /**
+   * Opens a consumer's cursor on a partition of its topic above 0 (the partition's log), where its
+   * registration said it begins; nothing if the cursor is open already.
+   */
+  static final class OpenCursor extends Command<ConsumerId> {
+    private final TopicName log;
+    private final ConsumerId cursor;
+    private final ConsumerSettings settings;
+    private final String owner;
+    private final String startAt;
+
+    OpenCursor(
+        TopicName log,
+        ConsumerId cursor,
+        ConsumerSettings settings,
+        String owner,
+        String startAt,
+        long deadline) {
+      super(deadline);
+      this.log = log;
+      this.cursor = cursor;
+      this.settings = settings;
+      this.owner = owner;
+      this.startAt = startAt;
+    }
+
+    @Override
+    ConsumerId apply(Batch batch) {
+      TopicLog topic = batch.findTopic(log).orElseThrow(() -> LogQueueException.topicNotFound(log));
+      if (batch.state().findConsumer(cursor).isPresent() || batch.isNewConsumer(cursor)) {
+        return cursor;
+      }
+      long offset = PartitionStart.offset(startAt, topic, batch);
+      batch.registerConsumer(cursor, topic, settings, offset, owner);
+      return cursor;
     }
   }
 
@@ -644,7 +720,9 @@ abstract sealed class Command<T>
     @Override
     List<TopicDetails> apply(Batch batch) {
       List<TopicLog> topics =
-          topic == null ? batch.state().allTopics() : List.of(batch.state().topic(topic));
+          topic == null
+              ? batch.state().allTopics().stream().filter(t -> !Partition.isLog(t.name())).toList()
+              : List.of(batch.state().topic(topic));
       List<TopicDetails> details = new ArrayList<>(topics.size());
       for (TopicLog log : topics) {
         details.add(TopicDetails.of(batch, log));

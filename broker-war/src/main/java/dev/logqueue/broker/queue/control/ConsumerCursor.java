@@ -17,6 +17,7 @@ final class ConsumerCursor {
   private volatile long offset;
   private volatile long skipped;
   private final String owner;
+  private volatile String startAt;
 
   /** An auto consumer at {@code offset}, registered without authentication. */
   ConsumerCursor(ConsumerId id, TopicLog topic, ConsumerSettings settings, long offset) {
@@ -45,6 +46,20 @@ final class ConsumerCursor {
     if (settings.explicit() != (deliveries != null)) {
       throw new IllegalArgumentException("An explicit consumer has deliveries, an auto one none");
     }
+  }
+
+  /**
+   * Where its cursors on the topic's other partitions begin ({@link PartitionStart}); null for a
+   * consumer of a topic of one partition.
+   */
+  String startAt() {
+    return startAt;
+  }
+
+  /** Set once, when the consumer is registered or loaded. */
+  ConsumerCursor startAt(String start) {
+    this.startAt = start;
+    return this;
   }
 
   ConsumerId id() {

@@ -59,7 +59,7 @@ public class LogQueueService {
    * Creates a topic with its own retention: {@link Retention#DEFAULT} fields follow the broker's.
    */
   public CompletableFuture<Void> createTopic(TopicName name, Retention retention) {
-    return committer().submit(new CreateTopic(name, retention, deadline()));
+    return committer().submit(new CreateTopic(name, retention, 1, deadline()));
   }
 
   /** Topic names in creation order; in a cluster, those of every member. */

@@ -120,7 +120,13 @@ public interface LogStore {
       List<DeletedTopic> deletedTopics) {}
 
   /** A topic, as created: its id, name and its own retention ({@link Retention#DEFAULT} fields). */
-  record TopicRecord(TopicId id, TopicName name, Retention retention) {}
+  record TopicRecord(TopicId id, TopicName name, Retention retention, int partitions) {
+
+    /** A topic of one partition. */
+    TopicRecord(TopicId id, TopicName name, Retention retention) {
+      this(id, name, retention, 1);
+    }
+  }
 
   /**
    * A topic as stored: the first retained offset, {@code start}, with the bytes of the topic before
@@ -169,7 +175,20 @@ public interface LogStore {
       long offset,
       ConsumerSettings settings,
       long skipped,
-      String owner) {}
+      String owner,
+      String startAt) {
+
+    /** A consumer of a topic of one partition. */
+    ConsumerRecord(
+        ConsumerId id,
+        TopicId topic,
+        long offset,
+        ConsumerSettings settings,
+        long skipped,
+        String owner) {
+      this(id, topic, offset, settings, skipped, owner, null);
+    }
+  }
 
   /**
    * An explicit consumer's settled messages: its new floor, whether every acknowledgement stored

@@ -1,7 +1,13 @@
 package dev.logqueue.broker.queue.control;
 
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
+import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.Retention;
+import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which topics this broker serves. A single broker serves all of them ({@link #SINGLE}); a member
@@ -57,4 +63,31 @@ public interface Placement {
 
   /** Every topic of the cluster, in creation order (only where {@link Claims#isClustered()}). */
   List<TopicName> topicNames();
+
+  /** A topic's row as the store has it now: its id, partitions and own retention. */
+  record TopicRow(TopicId id, int partitions, Retention retention) {}
+
+  /** A producer's row: the topic it is registered for, and its owner (null without one). */
+  record ProducerRow(TopicId topic, String owner) {}
+
+  /** A consumer's row: its topic, settings, owner and where its partitions' cursors begin. */
+  record ConsumerRow(TopicId topic, ConsumerSettings settings, String owner, String startAt) {}
+
+  /**
+   * A topic another member may serve, read from the store (only where {@link
+   * Claims#isClustered()}): what a member needs of a topic whose partition it serves.
+   */
+  default Optional<TopicRow> storedTopic(TopicName name) {
+    throw new UnsupportedOperationException("A single broker knows its topics in memory");
+  }
+
+  /** A producer another member registered, read from the store (only in a cluster). */
+  default Optional<ProducerRow> storedProducer(ProducerId id) {
+    throw new UnsupportedOperationException("A single broker knows its producers in memory");
+  }
+
+  /** A consumer another member registered, read from the store (only in a cluster). */
+  default Optional<ConsumerRow> storedConsumer(ConsumerId id) {
+    throw new UnsupportedOperationException("A single broker knows its consumers in memory");
+  }
 }

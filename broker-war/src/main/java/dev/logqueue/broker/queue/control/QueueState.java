@@ -7,9 +7,12 @@ import dev.logqueue.broker.queue.control.LogStore.ProducerRecord;
 import dev.logqueue.broker.queue.control.LogStore.RecentId;
 import dev.logqueue.broker.queue.control.LogStore.Snapshot;
 import dev.logqueue.broker.queue.control.LogStore.StoredTopic;
+import dev.logqueue.broker.queue.control.Placement.ProducerRow;
 import dev.logqueue.broker.queue.control.TopicLog.Range;
 import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.Partition;
 import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicId;
@@ -38,6 +41,7 @@ final class QueueState {
   private final List<TopicLog> topicsInOrder = new CopyOnWriteArrayList<>();
   private final Map<ProducerId, TopicLog> producers = new ConcurrentHashMap<>();
   private final Map<ProducerId, String> producerOwners = new ConcurrentHashMap<>();
+  private final Map<ProducerId, ProducerRow> foreignProducers = new ConcurrentHashMap<>();
   private final Map<ConsumerId, ConsumerCursor> consumers = new ConcurrentHashMap<>();
   private final Map<ConsumerName, ConsumerCursor> named = new ConcurrentHashMap<>();
   private final Map<TopicLog, Set<ProducerId>> producersOf = new ConcurrentHashMap<>();
@@ -110,13 +114,14 @@ final class QueueState {
               : null;
       state.add(
           new ConsumerCursor(
-              record.id(),
-              topic,
-              record.settings(),
-              record.offset(),
-              deliveries,
-              record.skipped(),
-              record.owner()));
+                  record.id(),
+                  topic,
+                  record.settings(),
+                  record.offset(),
+                  deliveries,
+                  record.skipped(),
+                  record.owner())
+              .startAt(record.startAt()));
     }
     return state;
   }
@@ -124,17 +129,18 @@ final class QueueState {
   private TopicLog restoredTopic(StoredTopic stored) {
     lastTopicId = Math.max(lastTopicId, stored.topic().id().value());
     return new TopicLog(
-        stored.topic().id(),
-        stored.topic().name(),
-        stored.topic().retention(),
-        new Range(
-            stored.start(),
-            stored.startPosition(),
-            stored.startTime(),
-            stored.end(),
-            stored.endPosition()),
-        stored.lastAppendedAt(),
-        settings);
+            stored.topic().id(),
+            stored.topic().name(),
+            stored.topic().retention(),
+            new Range(
+                stored.start(),
+                stored.startPosition(),
+                stored.startTime(),
+                stored.end(),
+                stored.endPosition()),
+            stored.lastAppendedAt(),
+            settings)
+        .partitions(stored.topic().partitions());
   }
 
   private static TopicLog topicOf(Map<TopicId, TopicLog> byId, TopicId id) {
@@ -201,7 +207,9 @@ final class QueueState {
   }
 
   void add(ConsumerCursor consumer) {
-    lastConsumerId = Math.max(lastConsumerId, consumer.id().value());
+    if (!Partition.isCursor(consumer.id())) {
+      lastConsumerId = Math.max(lastConsumerId, consumer.id().value());
+    }
     consumers.put(consumer.id(), consumer);
     consumersOf.get(consumer.topic()).add(consumer);
     String name = consumer.settings().name();
@@ -281,6 +289,11 @@ final class QueueState {
         .toList();
   }
 
+  /** The consumer of this id, if this broker has it. */
+  Optional<ConsumerCursor> findConsumer(ConsumerId id) {
+    return Optional.ofNullable(consumers.get(id));
+  }
+
   /** The durable consumer of this name on this topic, if there is one. */
   Optional<ConsumerCursor> findConsumer(TopicLog topic, String name) {
     return Optional.ofNullable(named.get(new ConsumerName(topic.id(), name)));
@@ -308,8 +321,9 @@ final class QueueState {
     return topicsInOrder.size();
   }
 
+  /** The topics' names in creation order (not their partitions' logs). */
   List<TopicName> topicNames() {
-    return topicsInOrder.stream().map(TopicLog::name).toList();
+    return topicsInOrder.stream().map(TopicLog::name).filter(n -> !Partition.isLog(n)).toList();
   }
 
   /** The topic, if it exists; refused (503) if another broker of the cluster serves it. */
@@ -327,22 +341,53 @@ final class QueueState {
     return topic;
   }
 
-  /** The topic a producer may append to, checked in the contract's order: topic, id, match. */
+  /**
+   * The topic a producer may append to, checked in the contract's order: topic, id, match. A
+   * producer of a topic appends to all its partitions' logs.
+   */
   TopicLog producerTopic(TopicName name, ProducerId id) {
     TopicLog topic = topic(name);
     TopicLog registered = producers.get(id);
     if (registered == null) {
-      throw LogQueueException.producerNotFound(id);
+      ProducerRow elsewhere = Partition.isLog(name) ? foreignProducers.get(id) : null;
+      if (elsewhere == null) {
+        throw LogQueueException.producerNotFound(id);
+      }
+      if (!elsewhere.topic().equals(Partition.topicIdOf(name))) {
+        throw new LogQueueException(
+            ErrorCode.PRODUCER_TOPIC_MISMATCH,
+            "Producer " + id + " is registered for another topic, not '" + name + "'");
+      }
+      return topic;
     }
-    if (registered != topic) {
+    if (registered != topic
+        && !(Partition.isLog(name) && registered.id().equals(Partition.topicIdOf(name)))) {
       throw LogQueueException.producerTopicMismatch(id, registered.name(), name);
     }
     return topic;
   }
 
+  /** Whether this broker knows the producer (of a topic it serves, or one it was told of). */
+  boolean knowsProducer(ProducerId id) {
+    return producers.containsKey(id) || foreignProducers.containsKey(id);
+  }
+
+  /**
+   * A producer of a topic another member of the cluster serves, read from the store: it appends to
+   * the partitions of that topic this broker serves.
+   */
+  void learnProducer(ProducerId id, ProducerRow row) {
+    foreignProducers.put(id, row);
+  }
+
   /** The subject that registered a producer; null if it was registered without authentication. */
   String producerOwner(ProducerId id) {
-    return producerOwners.get(id);
+    String owner = producerOwners.get(id);
+    if (owner == null) {
+      ProducerRow elsewhere = foreignProducers.get(id);
+      return elsewhere == null ? null : elsewhere.owner();
+    }
+    return owner;
   }
 
   /** A consumer of a topic, checked in the contract's order: topic, id, match. */

@@ -10,7 +10,8 @@ import java.util.List;
  * What a topic holds now: its retained range ({@code start} the first retained offset, {@code end}
  * the offset of the next message), their messages and bytes of UTF-8, when the oldest of them was
  * appended (0: none), the retention in effect, how many producers it has, its consumers, and what
- * it counted since the broker started (messages and bytes appended, messages retention removed).
+ * it counted since the broker started (messages and bytes appended, messages retention removed),
+ * and how many partitions it has (the details of a partition's log are that partition's alone).
  */
 public record TopicDetails(
     TopicId id,
@@ -25,7 +26,8 @@ public record TopicDetails(
     List<ConsumerDetails> consumers,
     long appendedMessages,
     long appendedBytes,
-    long retentionRemoved) {
+    long retentionRemoved,
+    int partitions) {
 
   /**
    * A consumer: its position (auto: the next offset it gets; explicit: its floor), what it has not
@@ -92,6 +94,7 @@ public record TopicDetails(
         consumers,
         counted.appendedMessages(),
         counted.appendedBytes(),
-        counted.retentionRemoved());
+        counted.retentionRemoved(),
+        topic.partitions());
   }
 }

@@ -28,6 +28,7 @@ final class TopicLog {
   // the range is published as one: a reader never sees a start past the end
   private volatile Range range;
   private volatile Retention retention;
+  private volatile int partitions = 1;
 
   // window.get(head + (offset - windowStart)) is the message at offset
   private final ArrayList<Message> window = new ArrayList<>();
@@ -116,6 +117,17 @@ final class TopicLog {
   }
 
   /** The topic's own retention: {@link Retention#DEFAULT} where it follows the broker's. */
+  /** How many partitions the topic has: 1 unless it was created with more (and for a partition). */
+  int partitions() {
+    return partitions;
+  }
+
+  /** Set once, when the topic is created or loaded. */
+  TopicLog partitions(int count) {
+    this.partitions = count;
+    return this;
+  }
+
   Retention retention() {
     return retention;
   }

@@ -1,12 +1,16 @@
 package dev.logqueue.broker.queue.entity;
 
-/** A topic's name: 1 to 249 characters of {@code A-Z a-z 0-9 . _ -}. It can only be built valid. */
+/**
+ * A topic's name: 1 to 249 characters of {@code A-Z a-z 0-9 . _ -}. It can only be built valid. The
+ * broker's own names of partitions' logs ({@link Partition}) are built here too, never from a
+ * client's text ({@link #of(String)} refuses them).
+ */
 public record TopicName(String value) {
 
   public static final int MAX_LENGTH = 249;
 
   public TopicName {
-    if (!isValid(value)) {
+    if (!isValid(value) && (value == null || !Partition.isLogName(value))) {
       throw LogQueueException.badRequest(
           "Invalid topic name: use 1 to "
               + MAX_LENGTH
@@ -16,7 +20,21 @@ public record TopicName(String value) {
     }
   }
 
+  /** A client's name of a topic. */
   public static TopicName of(String value) {
+    if (value != null && !isValid(value) && Partition.isLogName(value)) {
+      throw LogQueueException.badRequest(
+          "Invalid topic name: use 1 to "
+              + MAX_LENGTH
+              + " characters of A-Z a-z 0-9 . _ - (got "
+              + describe(value)
+              + ")");
+    }
+    return new TopicName(value);
+  }
+
+  /** A name as the store has it: a topic's, or a partition's log's. */
+  public static TopicName stored(String value) {
     return new TopicName(value);
   }
 
@@ -65,8 +83,11 @@ public record TopicName(String value) {
     return quoted.append('\'').toString();
   }
 
+  /** The name, or for a partition's log its topic's and its number (for messages). */
   @Override
   public String toString() {
-    return value;
+    return Partition.isLog(this)
+        ? Partition.topicOf(this).value() + "' partition '" + Partition.numberOf(this)
+        : value;
   }
 }

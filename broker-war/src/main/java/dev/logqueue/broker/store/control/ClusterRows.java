@@ -2,7 +2,14 @@ package dev.logqueue.broker.store.control;
 
 import dev.logqueue.broker.queue.control.Claims.Claim;
 import dev.logqueue.broker.queue.control.LogStore.Fenced;
+import dev.logqueue.broker.queue.control.Placement.ConsumerRow;
 import dev.logqueue.broker.queue.control.Placement.IdKind;
+import dev.logqueue.broker.queue.control.Placement.ProducerRow;
+import dev.logqueue.broker.queue.control.Placement.TopicRow;
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ConsumerSettings;
+import dev.logqueue.broker.queue.entity.ProducerId;
+import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import dev.logqueue.broker.store.control.ClusterTables.Slot;
@@ -17,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -146,11 +154,72 @@ final class ClusterRows {
     }
   }
 
-  /** Every topic's name, in creation order. */
+  /** A topic's row: id, partitions, own retention. */
+  static Optional<TopicRow> topic(Connection connection, TopicName name) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id, partitions, retention_ms, retention_bytes FROM lq_topic WHERE name = ?")) {
+      select.setString(1, name.value());
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        long millis = rows.getLong(3);
+        millis = rows.wasNull() ? Retention.DEFAULT : millis;
+        long bytes = rows.getLong(4);
+        bytes = rows.wasNull() ? Retention.DEFAULT : bytes;
+        return Optional.of(
+            new TopicRow(
+                new TopicId(rows.getLong(1)), rows.getInt(2), new Retention(millis, bytes)));
+      }
+    }
+  }
+
+  /** A producer's row: its topic and owner. */
+  static Optional<ProducerRow> producer(Connection connection, ProducerId id) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT topic_id, owner FROM lq_producer WHERE id = ?")) {
+      select.setLong(1, id.value());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next()
+            ? Optional.of(new ProducerRow(new TopicId(rows.getLong(1)), rows.getString(2)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  /** A consumer's row: its topic, settings, owner and partitions' start. */
+  static Optional<ConsumerRow> consumer(Connection connection, ConsumerId id) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT topic_id, name, ack_mode, lease_ms, max_deliveries, dead_letter_topic, owner,"
+                + " start_at FROM lq_consumer WHERE id = ?")) {
+      select.setLong(1, id.value());
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        String deadLetter = rows.getString(6);
+        ConsumerSettings settings =
+            new ConsumerSettings(
+                rows.getString(2),
+                "explicit".equals(rows.getString(3)),
+                rows.getLong(4),
+                rows.getInt(5),
+                deadLetter == null ? null : TopicName.of(deadLetter));
+        return Optional.of(
+            new ConsumerRow(
+                new TopicId(rows.getLong(1)), settings, rows.getString(7), rows.getString(8)));
+      }
+    }
+  }
+
+  /** Every topic's name, in creation order (not the logs of their partitions). */
   static List<TopicName> topicNames(Connection connection) throws SQLException {
     List<TopicName> names = new ArrayList<>();
     try (PreparedStatement select =
-            connection.prepareStatement("SELECT name FROM lq_topic ORDER BY id");
+            connection.prepareStatement(
+                "SELECT name FROM lq_topic WHERE name NOT LIKE '%#%' ORDER BY id");
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         names.add(TopicName.of(rows.getString(1)));

@@ -1,13 +1,19 @@
 package dev.logqueue.broker.store.control;
 
+import dev.logqueue.broker.queue.control.Placement.ConsumerRow;
 import dev.logqueue.broker.queue.control.Placement.IdKind;
+import dev.logqueue.broker.queue.control.Placement.ProducerRow;
+import dev.logqueue.broker.queue.control.Placement.TopicRow;
 import dev.logqueue.broker.queue.control.StoreException;
+import dev.logqueue.broker.queue.entity.ConsumerId;
+import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a cluster's members keep in the store beside the log: the slots they claimed and their
@@ -41,6 +47,18 @@ public class ClusterTables {
   /** Every topic's name, in creation order. */
   public List<TopicName> topicNames() {
     return store.inTransaction("list the topics", ClusterRows::topicNames);
+  }
+
+  public Optional<TopicRow> topic(TopicName name) {
+    return store.inTransaction("read topic " + name, c -> ClusterRows.topic(c, name));
+  }
+
+  public Optional<ProducerRow> producer(ProducerId id) {
+    return store.inTransaction("read producer " + id, c -> ClusterRows.producer(c, id));
+  }
+
+  public Optional<ConsumerRow> consumer(ConsumerId id) {
+    return store.inTransaction("read consumer " + id, c -> ClusterRows.consumer(c, id));
   }
 
   /** Every slot claimed so far, in order. */

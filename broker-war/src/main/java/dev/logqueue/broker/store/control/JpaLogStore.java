@@ -70,7 +70,7 @@ public class JpaLogStore implements LogStore {
       Map<TopicId, List<RecentId>> recentIds = new HashMap<>();
       for (TopicEntity topic :
           em.createNamedQuery(TopicEntity.ALL, TopicEntity.class).getResultList()) {
-        if (!here.test(TopicName.of(topic.name()))) {
+        if (!here.test(TopicName.stored(topic.name()))) {
           continue;
         }
         loaded.add(topic.id());
@@ -110,7 +110,8 @@ public class JpaLogStore implements LogStore {
                                   ? null
                                   : TopicName.of(c.deadLetterTopic())),
                           c.skipped(),
-                          c.owner()))
+                          c.owner(),
+                          c.startAt()))
               .toList();
       Set<Long> consumerIds = new HashSet<>();
       consumers.forEach(c -> consumerIds.add(c.id().value()));
@@ -167,7 +168,8 @@ public class JpaLogStore implements LogStore {
             topic.retentionMillis() == null ? Retention.DEFAULT : topic.retentionMillis(),
             topic.retentionBytes() == null ? Retention.DEFAULT : topic.retentionBytes());
     return new StoredTopic(
-        new TopicRecord(new TopicId(topic.id()), TopicName.of(topic.name()), retention),
+        new TopicRecord(
+            new TopicId(topic.id()), TopicName.stored(topic.name()), retention, topic.partitions()),
         start,
         topic.startPosition(),
         startTime,
@@ -372,7 +374,11 @@ public class JpaLogStore implements LogStore {
       Retention own = topic.retention();
       em.persist(
           new TopicEntity(
-              topic.id().value(), topic.name().value(), orNull(own.millis()), orNull(own.bytes())));
+              topic.id().value(),
+              topic.name().value(),
+              orNull(own.millis()),
+              orNull(own.bytes()),
+              topic.partitions()));
     }
     if (!changes.topics().isEmpty()) {
       // producers and consumers refer to their topic: its row goes first
@@ -394,7 +400,8 @@ public class JpaLogStore implements LogStore {
               settings.leaseMillis(),
               settings.maxDeliveries(),
               settings.deadLetterTopic() == null ? null : settings.deadLetterTopic().value(),
-              consumer.owner()));
+              consumer.owner(),
+              consumer.startAt()));
     }
     if (!changes.messages().isEmpty()) {
       // by JDBC, in this transaction (no foreign key: nothing of the entities needs writing first)

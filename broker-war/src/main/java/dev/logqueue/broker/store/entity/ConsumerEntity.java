@@ -62,6 +62,9 @@ public class ConsumerEntity {
   @Column(name = "owner", length = 255)
   private String owner;
 
+  @Column(name = "start_at", length = 40)
+  private String startAt;
+
   protected ConsumerEntity() {}
 
   public ConsumerEntity(
@@ -73,8 +76,10 @@ public class ConsumerEntity {
       long leaseMillis,
       int maxDeliveries,
       String deadLetterTopic,
-      String owner) {
+      String owner,
+      String startAt) {
     this.owner = owner;
+    this.startAt = startAt;
     this.id = id;
     this.topicId = topicId;
     this.nextOffset = nextOffset;
@@ -103,6 +108,11 @@ public class ConsumerEntity {
 
   public String deadLetterTopic() {
     return deadLetterTopic;
+  }
+
+  /** Where the consumer's cursors on its topic's other partitions begin (null: one partition). */
+  public String startAt() {
+    return startAt;
   }
 
   public String owner() {

@@ -36,10 +36,15 @@ public class TopicEntity {
   @Column(name = "start_position", nullable = false)
   private long startPosition;
 
+  @Column(name = "partitions", nullable = false)
+  private int partitions = 1;
+
   protected TopicEntity() {}
 
-  public TopicEntity(long id, String name, Long retentionMillis, Long retentionBytes) {
+  public TopicEntity(
+      long id, String name, Long retentionMillis, Long retentionBytes, int partitions) {
     this.id = id;
+    this.partitions = partitions;
     this.name = name;
     this.retentionMillis = retentionMillis;
     this.retentionBytes = retentionBytes;
@@ -72,6 +77,11 @@ public class TopicEntity {
       this.startOffset = offset;
       this.startPosition = position;
     }
+  }
+
+  /** How many partitions the topic has (1: not partitioned; a partition's own log has 1). */
+  public int partitions() {
+    return partitions;
   }
 
   public long id() {

@@ -1,11 +1,14 @@
 package dev.logqueue.broker.topics.boundary;
 
+import dev.logqueue.broker.cluster.boundary.PartitionFanOut;
 import dev.logqueue.broker.http.boundary.JsonRequest;
 import dev.logqueue.broker.http.boundary.Replies;
 import dev.logqueue.broker.queue.control.LogQueueService;
+import dev.logqueue.broker.queue.control.Partitions;
 import dev.logqueue.broker.queue.entity.Caller;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.Partition;
 import dev.logqueue.broker.queue.entity.Retention;
 import dev.logqueue.broker.queue.entity.TopicName;
 import dev.logqueue.broker.security.boundary.Guard;
@@ -13,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -22,9 +26,13 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Topics: create, list, look at one, change its retention, delete it or one of its consumers. Every
@@ -40,12 +48,14 @@ public class TopicsResource {
   private static final int BROWSE_DEFAULT = 100;
 
   @Inject LogQueueService queue;
+  @Inject Partitions partitions;
+  @Inject PartitionFanOut fanOut;
   @Inject Guard guard;
 
   /**
    * {@code {"name": T}} (or {@code topic_name}), optional {@code retention_ms} and {@code
-   * retention_bytes} (0: without limit; absent or null: the broker's default); 409 {@code
-   * topic_exists} if T is taken.
+   * retention_bytes} (0: without limit; absent or null: the broker's default) and {@code
+   * partitions} (1 to 256, default 1); 409 {@code topic_exists} if T is taken.
    */
   @POST
   public void create(byte[] body, @Suspended AsyncResponse async) {
@@ -56,9 +66,10 @@ public class TopicsResource {
         new Retention(
             field(request, RETENTION_MS, Retention.DEFAULT),
             field(request, RETENTION_BYTES, Retention.DEFAULT));
+    int count = request.integer("partitions", 1, Partition.MAX).orElse(1);
     Replies.answer(
         async,
-        queue.createTopic(name, retention),
+        partitions.createTopic(name, retention, count),
         created -> Replies.ok("message", "Topic '" + name + "' created successfully"));
   }
 
@@ -84,13 +95,20 @@ public class TopicsResource {
     }
   }
 
-  /** The topic's retained range, retention, producers and consumers, from memory. */
+  /**
+   * The topic's retained range, retention, producers and consumers, from memory; of a topic of
+   * several partitions, partition 0's, or with {@code ?partition=P} that partition's.
+   */
   @GET
   @Path("{name}")
-  public void details(@PathParam("name") String name, @Suspended AsyncResponse async) {
+  public void details(
+      @PathParam("name") String name,
+      @QueryParam("partition") String partition,
+      @Suspended AsyncResponse async) {
     TopicName topic = TopicName.of(name);
+    int number = partition(partition).orElse(0);
     guard.reader(topic);
-    Replies.answer(async, queue.topic(topic), Replies::topic);
+    Replies.answer(async, partitions.topic(topic, number), Replies::topic);
   }
 
   /**
@@ -109,8 +127,10 @@ public class TopicsResource {
     OptionalLong offset = optional(request.whole("offset", 0, Long.MAX_VALUE));
     OptionalLong timestamp = optional(request.whole("timestamp", 0, Long.MAX_VALUE));
     int max = request.integer("max", 1, BROWSE_MAX).orElse(BROWSE_DEFAULT);
+    int partition = request.partition().orElse(0);
     guard.consumer(topic);
-    Replies.answer(async, queue.browse(topic, offset, timestamp, max), Replies::browsed);
+    Replies.answer(
+        async, partitions.browse(topic, partition, offset, timestamp, max), Replies::browsed);
   }
 
   private static OptionalLong optional(Optional<Long> value) {
@@ -123,9 +143,16 @@ public class TopicsResource {
    */
   @PUT
   @Path("{name}")
-  public void change(@PathParam("name") String name, byte[] body, @Suspended AsyncResponse async) {
+  public void change(
+      @PathParam("name") String name,
+      @QueryParam("partition") String partition,
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @Context UriInfo uri,
+      byte[] body,
+      @Suspended AsyncResponse async) {
     TopicName topic = TopicName.of(name);
     JsonRequest request = JsonRequest.of(body);
+    OptionalInt number = partition(partition);
     guard.admin();
     if (!request.present(RETENTION_MS) && !request.present(RETENTION_BYTES)) {
       throw LogQueueException.badRequest(
@@ -135,7 +162,11 @@ public class TopicsResource {
         new Retention(
             field(request, RETENTION_MS, Retention.UNCHANGED),
             field(request, RETENTION_BYTES, Retention.UNCHANGED));
-    Replies.answer(async, queue.setRetention(topic, change), Replies::topic);
+    Replies.answer(
+        async,
+        eachPartitionFirst(topic, number, "PUT", uri, body, authorization)
+            .thenCompose(done -> partitions.setRetention(topic, number, change)),
+        Replies::topic);
   }
 
   /**
@@ -144,21 +175,80 @@ public class TopicsResource {
    */
   @DELETE
   @Path("{name}")
-  public void delete(@PathParam("name") String name, @Suspended AsyncResponse async) {
+  public void delete(
+      @PathParam("name") String name,
+      @QueryParam("partition") String partition,
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @Context UriInfo uri,
+      @Suspended AsyncResponse async) {
     TopicName topic = TopicName.of(name);
+    OptionalInt number = partition(partition);
     guard.admin();
-    Replies.answer(async, queue.deleteTopic(topic), deleted -> Replies.ok());
+    Replies.answer(
+        async,
+        eachPartitionFirst(topic, number, "DELETE", uri, null, authorization)
+            .thenCompose(done -> partitions.deleteTopic(topic, number)),
+        deleted -> Replies.ok());
   }
 
-  /** Deletes a consumer of the topic, committed before the answer. */
+  /** Deletes a consumer of the topic (of all its partitions), committed before the answer. */
   @DELETE
   @Path("{name}/consumers/{id}")
   public void deleteConsumer(
-      @PathParam("name") String name, @PathParam("id") String id, @Suspended AsyncResponse async) {
+      @PathParam("name") String name,
+      @PathParam("id") String id,
+      @QueryParam("partition") String partition,
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @Context UriInfo uri,
+      @Suspended AsyncResponse async) {
     TopicName topic = TopicName.of(name);
     ConsumerId consumer = new ConsumerId(JsonRequest.pathId("consumer id", id));
+    OptionalInt number = partition(partition);
     Caller caller = guard.consumer(topic); // its owner, or an admin
-    Replies.answer(async, queue.deleteConsumer(topic, consumer, caller), deleted -> Replies.ok());
+    Replies.answer(
+        async,
+        eachPartitionFirst(topic, number, "DELETE", uri, null, authorization)
+            .thenCompose(done -> partitions.deleteConsumer(topic, consumer, number, caller)),
+        deleted -> Replies.ok());
+  }
+
+  /**
+   * In a cluster, a change to a whole topic of several partitions goes first to the members that
+   * serve its partitions above 0 (a single broker makes it to all partitions itself).
+   */
+  private CompletableFuture<Void> eachPartitionFirst(
+      TopicName topic,
+      OptionalInt partition,
+      String method,
+      UriInfo uri,
+      byte[] body,
+      String authorization) {
+    if (partition.isPresent() || partitions.servesAll()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Partitions.Layout layout = partitions.layout(topic);
+    if (!layout.isPartitioned()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return fanOut.toEach(
+        layout.count(), method, uri.getRequestUri().getRawPath(), body, authorization);
+  }
+
+  /** {@code ?partition=P}, 0 to 255. */
+  private static OptionalInt partition(String text) {
+    if (text == null) {
+      return OptionalInt.empty();
+    }
+    try {
+      int number = Integer.parseInt(text);
+      if (number >= 0 && number < Partition.MAX) {
+        return OptionalInt.of(number);
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw LogQueueException.badRequest(
+        "'partition' must be an integer from 0 to " + (Partition.MAX - 1));
   }
 
   /** A retention field: {@code absent} if it is not sent, the default if null, else 0 or more. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.logqueue.broker.queue.entity.Caller;
+import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.ConsumerSettings;
 import dev.logqueue.broker.queue.entity.ErrorCode;
 import dev.logqueue.broker.queue.entity.LogQueueException;
@@ -16,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,6 +82,21 @@ class ClusterMembersTest {
       @Override
       public List<TopicName> topicNames() {
         throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Optional<TopicRow> storedTopic(TopicName name) {
+        return store.topicRow(name);
+      }
+
+      @Override
+      public Optional<ProducerRow> storedProducer(ProducerId id) {
+        return store.producerRow(id);
+      }
+
+      @Override
+      public Optional<ConsumerRow> storedConsumer(ConsumerId id) {
+        return store.consumerRow(id);
       }
     };
   }
@@ -227,5 +246,105 @@ class ClusterMembersTest {
     ConsumerSettings together =
         new ConsumerSettings(null, true, 1000, 3, TopicName.of("orders.dlq"));
     assertNotEquals(null, await(a.registerConsumer(orders, together, Start.EARLIEST)).id());
+  }
+
+  /**
+   * A topic's partitions live where their own slots are: the member that serves a partition appends
+   * to it with a producer another member registered, and opens the cursor of a consumer another
+   * member registered, from the store; the member of the topic refuses that partition (503) and a
+   * consume that names no partition (400).
+   */
+  @Test
+  void aPartitionIsServedByTheMemberOfItsOwnSlot() throws Exception {
+    TopicName topic = inSlot(0, "p");
+    for (int slot = 0; slot < SLOTS; slot++) {
+      owners.put(slot, slot == 0 ? "a" : "b");
+    }
+    LogQueueService a = member("a");
+    LogQueueService b = member("b");
+    Partitions onA = new Partitions(engines.get(0), a);
+    Partitions onB = new Partitions(engines.get(1), b);
+    await(onA.createTopic(topic, dev.logqueue.broker.queue.entity.Retention.DEFAULTS, 4));
+    ProducerId producer = await(a.registerProducer(topic));
+    ConsumerSettings explicit = new ConsumerSettings(null, true, 60_000, 0, null);
+    ConsumerId consumer = await(a.registerConsumer(topic, explicit, Start.EARLIEST)).id();
+    Partitions.Layout layout = onA.layout(topic);
+    int remote =
+        IntStream.range(1, 4)
+            .filter(p -> slot(Claims.placementKey(layout.log(p))) != 0)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("all partitions in slot 0: " + layout));
+    OptionalInt partition = OptionalInt.of(remote);
+
+    Partitions.Produced produced =
+        await(
+            onB.produce(
+                topic,
+                partition,
+                Optional.empty(),
+                producer,
+                List.of("x"),
+                List.of(),
+                Caller.ANYONE));
+    assertEquals(remote, produced.partition());
+    assertEquals(
+        ErrorCode.UNAVAILABLE,
+        refusal(
+            () ->
+                onA.produce(
+                    topic,
+                    partition,
+                    Optional.empty(),
+                    producer,
+                    List.of("y"),
+                    List.of(),
+                    Caller.ANYONE)));
+    ProducerId other = await(b.registerProducer(inSlot(1, "q")));
+    assertEquals(
+        ErrorCode.PRODUCER_TOPIC_MISMATCH,
+        refusal(
+            () ->
+                onB.produce(
+                    topic,
+                    partition,
+                    Optional.empty(),
+                    other,
+                    List.of("z"),
+                    List.of(),
+                    Caller.ANYONE)));
+
+    Partitions.Gathered given =
+        await(
+            onB.consume(
+                topic, consumer, partition, 10, Duration.ZERO, AckRequest.NONE, Caller.ANYONE));
+    assertEquals(List.of("x"), given.records().stream().map(r -> r.message().text()).toList());
+    assertEquals(1, given.records().get(0).delivery());
+    assertEquals(
+        ErrorCode.BAD_REQUEST,
+        refusal(
+            () ->
+                onA.consume(
+                    topic,
+                    consumer,
+                    OptionalInt.empty(),
+                    10,
+                    Duration.ZERO,
+                    AckRequest.NONE,
+                    Caller.ANYONE)));
+    Acked acked =
+        await(
+            onB.ack(
+                topic,
+                consumer,
+                partition,
+                new AckRequest(
+                    List.of(given.records().get(0).offset()),
+                    Optional.empty(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    0),
+                Caller.ANYONE));
+    assertEquals(1, acked.acked());
   }
 }

@@ -2,6 +2,7 @@ package dev.logqueue.broker.queue.control;
 
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.Message;
+import dev.logqueue.broker.queue.entity.ProducerId;
 import dev.logqueue.broker.queue.entity.TopicId;
 import dev.logqueue.broker.queue.entity.TopicName;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +57,35 @@ final class MemoryLogStore implements LogStore {
     if (down) {
       throw new StoreException("The store is down", null);
     }
+  }
+
+  /** A topic's row by name, as a cluster member reads it from the store. */
+  synchronized Optional<Placement.TopicRow> topicRow(TopicName name) {
+    return topics.values().stream()
+        .filter(row -> row.topic().name().equals(name))
+        .findFirst()
+        .map(
+            row ->
+                new Placement.TopicRow(
+                    row.topic().id(), row.topic().partitions(), row.topic().retention()));
+  }
+
+  /** A producer's row, as a cluster member reads it from the store. */
+  synchronized Optional<Placement.ProducerRow> producerRow(ProducerId id) {
+    ProducerRecord producer = producers.get(id.value());
+    return producer == null
+        ? Optional.empty()
+        : Optional.of(new Placement.ProducerRow(producer.topic(), producer.owner()));
+  }
+
+  /** A consumer's row, as a cluster member reads it from the store. */
+  synchronized Optional<Placement.ConsumerRow> consumerRow(ConsumerId id) {
+    ConsumerRecord consumer = consumers.get(id);
+    return consumer == null
+        ? Optional.empty()
+        : Optional.of(
+            new Placement.ConsumerRow(
+                consumer.topic(), consumer.settings(), consumer.owner(), consumer.startAt()));
   }
 
   /**
@@ -208,7 +239,8 @@ final class MemoryLogStore implements LogStore {
               move.offset(),
               stored.settings(),
               move.skipped(),
-              stored.owner()));
+              stored.owner(),
+              stored.startAt()));
     }
     for (AckRecord ack : changes.acks()) {
       ConsumerRecord consumer = consumers.get(ack.consumer());
@@ -220,7 +252,8 @@ final class MemoryLogStore implements LogStore {
               ack.floor(),
               consumer.settings(),
               consumer.skipped(),
-              consumer.owner()));
+              consumer.owner(),
+              consumer.startAt()));
       TreeSet<Long> stored = acks.computeIfAbsent(ack.consumer(), c -> new TreeSet<>());
       if (ack.resetAcks()) {
         stored.clear();
@@ -248,7 +281,11 @@ final class MemoryLogStore implements LogStore {
       topics.put(
           retention.id(),
           new TopicRow(
-              new TopicRecord(row.topic().id(), row.topic().name(), retention.retention()),
+              new TopicRecord(
+                  row.topic().id(),
+                  row.topic().name(),
+                  retention.retention(),
+                  row.topic().partitions()),
               row.start(),
               row.startPosition()));
     }
