@@ -59,16 +59,19 @@ final class ClusterDrill {
       int fenced,
       long epochsBack,
       Audit.Findings findings,
-      ExplicitAudit.Findings explicit) {
+      ExplicitAudit.Findings explicit,
+      KeyedLoad.Findings keyed) {
 
     /**
      * Every topic of the killed member came back, under a higher epoch; no message was written
      * under a lower epoch than the one before it (no former owner wrote after a new one); nothing
-     * lost.
+     * lost; the partitioned topic's keys each in their partition, in order, stored once.
      */
     boolean isClean() {
       return findings.isClean()
           && explicit.isClean()
+          && keyed.isClean()
+          && keyed.acknowledged() > 0
           && fenced == topicsMoved
           && epochsBack == 0
           && outageMillis >= 0
@@ -235,14 +238,16 @@ final class ClusterDrill {
     if (awaitSettled(uris, System.nanoTime()) < 0) {
       throw new IllegalStateException("The members did not settle before cycle " + number);
     }
-    try (Load load = new Load(uris, ledger, seed + number * 1_000L, null).start()) {
+    KeyedLoad.Findings keyed;
+    try (Load load = new Load(uris, ledger, seed + number * 1_000L, null).start();
+        KeyedLoad partitioned = new KeyedLoad(uris, number * 1_000_000_000L)) {
       sleep(1_500 + random.nextInt(2_500));
       before = placement(uris.get(0));
       String url = before.get(TOPICS.get(random.nextInt(TOPICS.size()))).url();
       victim = indexOf(brokers, url);
       moved =
           before.entrySet().stream()
-              .filter(e -> e.getValue().url().equals(url))
+              .filter(e -> TOPICS.contains(e.getKey()) && e.getValue().url().equals(url))
               .map(Map.Entry::getKey)
               .toList();
       long killed = System.nanoTime();
@@ -264,6 +269,7 @@ final class ClusterDrill {
       }
       rejoin = awaitSettled(uris, back);
       sleep(1_000);
+      keyed = partitioned.finish(Duration.ofSeconds(30));
     }
     int fenced = 0;
     for (String topic : moved) {
@@ -276,7 +282,16 @@ final class ClusterDrill {
     ExplicitAudit.Findings explicit = ExplicitAudit.run(wire, ledger, TOPICS);
     Audit.Findings findings = Audit.run(wire, ledger, TOPICS);
     return new Cycle(
-        number, victim + 1, moved.size(), outage, rejoin, fenced, epochsBack(), findings, explicit);
+        number,
+        victim + 1,
+        moved.size(),
+        outage,
+        rejoin,
+        fenced,
+        epochsBack(),
+        findings,
+        explicit,
+        keyed);
   }
 
   /**
@@ -347,7 +362,10 @@ final class ClusterDrill {
     }
   }
 
-  /** Each topic's owner and epoch, as a member tells them (GET /cluster). */
+  /**
+   * Each topic's owner and epoch, as a member tells them (GET /cluster); a partition above 0 as
+   * {@code topic#partition}.
+   */
   static Map<String, Owner> placement(URI member) {
     Http.Reply reply = new Http(member).get("cluster");
     if (!reply.isSuccess()) {
@@ -360,8 +378,9 @@ final class ClusterDrill {
             .getJsonObject("cluster")
             .getJsonArray("topics")
             .getValuesAs(JsonObject.class)) {
+      int partition = topic.getInt("partition", 0);
       owners.put(
-          topic.getString("name"),
+          topic.getString("name") + (partition == 0 ? "" : "#" + partition),
           new Owner(topic.getString("owner", ""), topic.getJsonNumber("epoch").longValue()));
     }
     return owners;
@@ -439,14 +458,19 @@ final class ClusterDrill {
         .append(" its topics | unavailable | back in | epochs rose |")
         .append(" stored under an older epoch | ")
         .append(Audit.Findings.HEADER)
-        .append(" | at least once: lost | redelivered | stored twice |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append(" | at least once: lost | redelivered | stored twice |")
+        .append(" partitioned (6): acknowledged | lost | stored twice | wrong partition |")
+        .append(" out of key order |\n");
+    out.append(
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+            + "---|---|\n");
     for (Cycle cycle : cycles) {
       ExplicitAudit.Findings e = cycle.explicit();
       out.append(
           String.format(
               Locale.ROOT,
-              "| %d | member %d | %d | %s | %s | %d | %d | %s | %d | %d | %d |%n",
+              "| %d | member %d | %d | %s | %s | %d | %d | %s | %d | %d | %d | %d | %d | %d | %d |"
+                  + " %d |%n",
               cycle.number(),
               cycle.killed(),
               cycle.topicsMoved(),
@@ -457,7 +481,12 @@ final class ClusterDrill {
               cycle.findings().cells(),
               e.lost(),
               e.redelivered(),
-              e.storedTwice()));
+              e.storedTwice(),
+              cycle.keyed().acknowledged(),
+              cycle.keyed().lost(),
+              cycle.keyed().storedTwice(),
+              cycle.keyed().wrongPartition(),
+              cycle.keyed().outOfOrder()));
     }
     out.append(summary(cycles));
     return out.toString();
@@ -471,7 +500,9 @@ final class ClusterDrill {
         spread(cycles.stream().mapToLong(Cycle::outageMillis).toArray()),
         spread(cycles.stream().mapToLong(Cycle::rejoinMillis).toArray()),
         cycles.isEmpty() ? 0 : cycles.get(cycles.size() - 1).findings().acknowledged(),
-        cycles.stream().mapToLong(c -> c.findings().lost() + c.explicit().lost()).sum());
+        cycles.stream()
+            .mapToLong(c -> c.findings().lost() + c.explicit().lost() + c.keyed().lost())
+            .sum());
   }
 
   private static String spread(long[] millis) {

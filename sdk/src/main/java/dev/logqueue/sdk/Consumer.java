@@ -4,6 +4,7 @@ import dev.logqueue.sdk.client.Bodies.AckRequest;
 import dev.logqueue.sdk.client.Bodies.Batch;
 import dev.logqueue.sdk.client.Bodies.BatchConsumeRequest;
 import dev.logqueue.sdk.client.Bodies.ConsumeRequest;
+import dev.logqueue.sdk.client.Bodies.ConsumerRegistered;
 import dev.logqueue.sdk.client.Bodies.LeaseRequest;
 import dev.logqueue.sdk.client.Bodies.Leased;
 import dev.logqueue.sdk.client.Bodies.Record;
@@ -59,11 +60,16 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
 
   private final Map<String, Long> ids;
   private final Settings settings;
-  private final Map<String, List<Long>> processed = new LinkedHashMap<>();
+  private final Map<Source, List<Long>> processed = new LinkedHashMap<>();
+  private final Map<String, Integer> partitions = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean stopped;
   private int nextTopic;
+
   private final SkipListener onSkipped;
   private long skipped;
+
+  /** What one consume reads: a topic, or one partition of a topic of several (else null). */
+  private record Source(String topic, Integer partition) {}
 
   /** Told of messages retention deleted before the consumer read them. */
   @FunctionalInterface
@@ -166,32 +172,51 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
   public long register(String topic) {
     Long id = ids.get(topic);
     if (id == null) {
-      id =
+      ConsumerRegistered registered =
           settings.isV1()
-              ? retry
-                  .call(
-                      "register consumer",
-                      false,
-                      () -> api.registerConsumer(new TopicRequest(topic)))
-                  .consumerId()
-              : retry
-                  .call(
-                      "register consumer",
-                      settings.name() != null, // a durable name registers once, however often sent
-                      () ->
-                          api.registerConsumer(
-                              new RegisterRequest(
-                                  topic,
-                                  settings.name(),
-                                  settings.start(),
-                                  settings.explicit() ? "explicit" : null,
-                                  settings.leaseMs(),
-                                  settings.max(),
-                                  settings.deadLetter())))
-                  .consumerId();
+              ? retry.call(
+                  "register consumer", false, () -> api.registerConsumer(new TopicRequest(topic)))
+              : retry.call(
+                  "register consumer",
+                  settings.name() != null, // a durable name registers once, however often sent
+                  () ->
+                      api.registerConsumer(
+                          new RegisterRequest(
+                              topic,
+                              settings.name(),
+                              settings.start(),
+                              settings.explicit() ? "explicit" : null,
+                              settings.leaseMs(),
+                              settings.max(),
+                              settings.deadLetter())));
+      id = registered.consumerId();
+      partitions.put(topic, registered.partitionCount());
       ids.put(topic, id);
     }
     return id;
+  }
+
+  /**
+   * How many partitions a topic has: as its registration said, or (a consumer resumed) as the
+   * broker says now. A consumer reads every partition.
+   */
+  public int partitions(String topic) {
+    register(topic);
+    return partitions.computeIfAbsent(
+        topic, t -> retry.call("read topic", true, () -> api.topic(t)).topic().partitionCount());
+  }
+
+  /** What the consumer reads of a topic: the topic, or each of its partitions. */
+  private List<Source> streams(String topic) {
+    int count = partitions(topic);
+    if (count == 1) {
+      return List.of(new Source(topic, null));
+    }
+    List<Source> streams = new ArrayList<>(count);
+    for (int p = 0; p < count; p++) {
+      streams.add(new Source(topic, p));
+    }
+    return streams;
   }
 
   /** The topics this consumer reads, and its id for each. */
@@ -210,18 +235,33 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
           "An explicit consumer acknowledges what it takes: use poll, pollBatch or iterate");
     }
     long id = register(topic);
-    try {
-      return Optional.of(
-          retry.call("consume", false, () -> api.consume(new ConsumeRequest(topic, id))).message());
-    } catch (QueueEmptyException e) {
-      return Optional.empty();
+    for (Source stream : streams(topic)) {
+      try {
+        return Optional.of(
+            retry
+                .call(
+                    "consume",
+                    false,
+                    () -> api.consume(new ConsumeRequest(topic, id, stream.partition())))
+                .message());
+      } catch (QueueEmptyException e) {
+        // the next partition, if any
+      }
     }
+    return Optional.empty();
   }
 
-  /** How many messages of the topic this consumer has not read yet. */
+  /** How many messages of the topic this consumer has not read yet (of all its partitions). */
   public long size(String topic) {
     long id = register(topic);
-    return retry.call("size", true, () -> api.size(new ConsumeRequest(topic, id))).size();
+    long size = 0;
+    for (Source stream : streams(topic)) {
+      size +=
+          retry
+              .call("size", true, () -> api.size(new ConsumeRequest(topic, id, stream.partition())))
+              .size();
+    }
+    return size;
   }
 
   /**
@@ -244,9 +284,12 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
    */
   public List<Message> pollBatch(Duration timeout, int max) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> topics = new ArrayList<>(ids.keySet());
-    if (topics.isEmpty()) {
+    if (ids.isEmpty()) {
       throw new IllegalStateException("The consumer reads no topic");
+    }
+    List<Source> topics = new ArrayList<>();
+    for (String topic : new ArrayList<>(ids.keySet())) {
+      topics.addAll(streams(topic));
     }
     // with several topics, what is there now, topic by topic, so that waiting on an empty one
     // does not hold back another; then wait on each in turn (a lone topic's wait answers at once
@@ -278,20 +321,22 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
    * Takes from the next topic in turn, waiting up to {@code wait} there; an explicit consumer's
    * request acknowledges what was processed of that topic first.
    */
-  private List<Message> take(List<String> topics, int max, Duration wait) {
-    String topic = topics.get(nextTopic % topics.size());
+  private List<Message> take(List<Source> topics, int max, Duration wait) {
+    Source stream = topics.get(nextTopic % topics.size());
     nextTopic = (nextTopic + 1) % topics.size();
+    String topic = stream.topic();
     long id = ids.get(topic);
     if (settings.explicit()) {
-      List<Long> acks = processed.remove(topic);
-      LeaseRequest request = new LeaseRequest(topic, id, max, wait.toMillis(), acks);
+      List<Long> acks = processed.remove(stream);
+      LeaseRequest request =
+          new LeaseRequest(topic, id, max, wait.toMillis(), acks, stream.partition());
       Leased leased;
       try {
         // safe to send again: a lost answer's leases expire, and acks are idempotent
         leased = retry.call("consume", true, () -> api.lease(request));
       } catch (RuntimeException e) {
         if (acks != null) {
-          processed.computeIfAbsent(topic, t -> new ArrayList<>()).addAll(0, acks);
+          processed.computeIfAbsent(stream, t -> new ArrayList<>()).addAll(0, acks);
         }
         throw e;
       }
@@ -300,16 +345,23 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
       for (Record record : leased.records()) {
         messages.add(
             new Message(
-                topic, record.message(), record.offset(), record.timestamp(), record.delivery()));
+                topic,
+                record.message(),
+                record.offset(),
+                record.timestamp(),
+                record.delivery(),
+                stream.partition() == null ? 0 : stream.partition()));
       }
       return messages;
     }
-    BatchConsumeRequest request = new BatchConsumeRequest(topic, id, max, wait.toMillis());
+    BatchConsumeRequest request =
+        new BatchConsumeRequest(topic, id, max, wait.toMillis(), stream.partition());
     Batch batch = retry.call("consume", false, () -> api.consumeBatch(request));
     skipped(topic, batch.skipped());
     List<String> texts = batch.messages();
     List<Message> messages = new ArrayList<>(texts.size());
-    texts.forEach(text -> messages.add(new Message(topic, text)));
+    int partition = stream.partition() == null ? 0 : stream.partition();
+    texts.forEach(text -> messages.add(new Message(topic, text, -1, 0, 1, partition)));
     return messages;
   }
 
@@ -319,7 +371,13 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
    */
   public void processed(Message message) {
     checkExplicit();
-    processed.computeIfAbsent(message.topic(), t -> new ArrayList<>()).add(message.offset());
+    processed.computeIfAbsent(sourceOf(message), t -> new ArrayList<>()).add(message.offset());
+  }
+
+  /** Where a message of this consumer came from. */
+  private Source sourceOf(Message message) {
+    return new Source(
+        message.topic(), partitions(message.topic()) == 1 ? null : message.partition());
   }
 
   /** Acknowledges messages now: they are never given again. */
@@ -327,14 +385,30 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
     settle(messages, "offsets", null);
   }
 
-  /** Acknowledges every message of the topic below {@code offset} this consumer was given. */
+  /**
+   * Acknowledges every message of the topic below {@code offset} this consumer was given (on a
+   * topic of several partitions, name the partition: {@link #ackUntil(String, int, long)}).
+   */
   public void ackUntil(String topic, long offset) {
+    if (partitions(topic) > 1) {
+      throw new IllegalArgumentException(
+          "Topic '" + topic + "' has " + partitions(topic) + " partitions: name the partition");
+    }
+    ackUntil(topic, null, offset);
+  }
+
+  /** Acknowledges every message of one partition of the topic below {@code offset}. */
+  public void ackUntil(String topic, int partition, long offset) {
+    ackUntil(topic, (Integer) partition, offset);
+  }
+
+  private void ackUntil(String topic, Integer partition, long offset) {
     checkExplicit();
     long id = register(topic);
     retry.call(
         "ack",
         true,
-        () -> api.ack(new AckRequest(topic, id, null, offset, null, null, null, null)));
+        () -> api.ack(new AckRequest(topic, id, null, offset, null, null, null, null, partition)));
   }
 
   /** Gives messages back now, to be given again (to this or another client) after {@code delay}. */
@@ -354,23 +428,24 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
 
   private void settle(Message[] messages, String how, Duration delay) {
     checkExplicit();
-    Map<String, List<Long>> byTopic = new LinkedHashMap<>();
+    Map<Source, List<Long>> byStream = new LinkedHashMap<>();
     for (Message message : messages) {
-      byTopic.computeIfAbsent(message.topic(), t -> new ArrayList<>()).add(message.offset());
+      byStream.computeIfAbsent(sourceOf(message), t -> new ArrayList<>()).add(message.offset());
     }
-    byTopic.forEach(
-        (topic, offsets) -> {
-          long id = register(topic);
+    byStream.forEach(
+        (stream, offsets) -> {
+          long id = register(stream.topic());
           AckRequest request =
               new AckRequest(
-                  topic,
+                  stream.topic(),
                   id,
                   how.equals("offsets") ? offsets : null,
                   null,
                   how.equals("release") ? offsets : null,
                   how.equals("extend") ? offsets : null,
                   how.equals("reject") ? offsets : null,
-                  delay == null ? null : delay.toMillis());
+                  delay == null ? null : delay.toMillis(),
+                  stream.partition());
           retry.call(how.equals("offsets") ? "ack" : how, true, () -> api.ack(request));
         });
   }
@@ -380,16 +455,25 @@ public class Consumer extends LogQueueClient implements Iterable<Message> {
     if (settings == null || !settings.explicit()) {
       return;
     }
-    for (Map.Entry<String, List<Long>> entry : new ArrayList<>(processed.entrySet())) {
+    for (Map.Entry<Source, List<Long>> entry : new ArrayList<>(processed.entrySet())) {
       processed.remove(entry.getKey());
-      long id = ids.get(entry.getKey());
+      Source stream = entry.getKey();
+      long id = ids.get(stream.topic());
       retry.call(
           "ack",
           true,
           () ->
               api.ack(
                   new AckRequest(
-                      entry.getKey(), id, entry.getValue(), null, null, null, null, null)));
+                      stream.topic(),
+                      id,
+                      entry.getValue(),
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      stream.partition())));
     }
   }
 

@@ -182,10 +182,26 @@ public class LogQueueClient implements AutoCloseable {
    * @throws TopicExistsException if there is one of that name
    */
   public void createTopic(String topic, Retention retention) {
+    createTopic(topic, retention, 1);
+  }
+
+  /**
+   * Creates a topic of {@code partitions} partitions (1 to 256): messages of one key go to one
+   * partition, in order ({@link Producer#send(String, String, String)}); a consumer reads all.
+   *
+   * @throws TopicExistsException if there is one of that name
+   */
+  public void createTopic(String topic, Retention retention, int partitions) {
     retry.call(
         "create topic",
         false,
-        () -> api.createTopic(new NewTopic(topic, retention.millis(), retention.bytes())));
+        () ->
+            api.createTopic(
+                new NewTopic(
+                    topic,
+                    retention.millis(),
+                    retention.bytes(),
+                    partitions == 1 ? null : partitions)));
   }
 
   /** The broker's topics, in the order they were created. */

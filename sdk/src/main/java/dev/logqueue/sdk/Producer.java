@@ -2,9 +2,11 @@ package dev.logqueue.sdk;
 
 import dev.logqueue.sdk.client.Bodies.Appended;
 import dev.logqueue.sdk.client.Bodies.BatchProduceRequest;
+import dev.logqueue.sdk.client.Bodies.ProducerRegistered;
 import dev.logqueue.sdk.client.Bodies.TopicRequest;
 import dev.logqueue.sdk.client.LogQueueApi;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.zip.CRC32;
 
 /**
  * Sends messages to topics. A producer registers once per topic (when built, or at its first
@@ -45,6 +48,8 @@ public class Producer extends LogQueueClient {
   private final Batching batching;
   private final Buffer buffer;
   private final Map<String, TopicBatcher> batchers = new ConcurrentHashMap<>();
+  private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
+  private final AtomicLong turn = new AtomicLong();
   private volatile boolean stopped;
 
   protected Producer(Builder builder) {
@@ -97,10 +102,30 @@ public class Producer extends LogQueueClient {
   public long register(String topic) {
     return ids.computeIfAbsent(
         topic,
-        t ->
-            retry
-                .call("register producer", false, () -> api.registerProducer(new TopicRequest(t)))
-                .producerId());
+        t -> {
+          ProducerRegistered registered =
+              retry.call(
+                  "register producer", false, () -> api.registerProducer(new TopicRequest(t)));
+          partitions.put(t, registered.partitionCount());
+          return registered.producerId();
+        });
+  }
+
+  /** How many partitions a topic has, as its registration said (registering the first time). */
+  public int partitions(String topic) {
+    register(topic);
+    return partitions.get(topic);
+  }
+
+  /**
+   * The partition of a key on a topic of {@code count} partitions: the broker's (CRC-32 of the
+   * key's UTF-8 bytes, modulo the count), so that a message sent with a key by any client lands
+   * there.
+   */
+  public static int partitionOf(String key, int count) {
+    CRC32 crc = new CRC32();
+    crc.update(key.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % count);
   }
 
   /** The topics this producer is registered for, and its id for each. */
@@ -121,6 +146,14 @@ public class Producer extends LogQueueClient {
   }
 
   /**
+   * Sends a message with a key: on a topic of several partitions, messages of the same key go to
+   * the same partition, in the order sent ({@link #partitionOf}); the offset is within it.
+   */
+  public long send(String topic, String key, String message) {
+    return join(sendAsync(topic, key, message));
+  }
+
+  /**
    * Sends messages to one topic in one request, in order, all or none, and returns their offsets
    * once the broker has committed them (the broker takes up to 1000 messages, 4 MiB, per request by
    * default). They keep their place among the messages sent before them.
@@ -128,21 +161,27 @@ public class Producer extends LogQueueClient {
    * @throws MessageTooLargeException if one message, or all together, are over the limits
    */
   public List<Long> sendBatch(String topic, List<String> messages) {
-    return join(enqueue(topic, List.copyOf(messages), offsets -> offsets));
+    return join(enqueue(topic, null, List.copyOf(messages), offsets -> offsets));
   }
 
   /**
    * Sends a message without waiting: the stage completes with its offset once the broker has
    * committed it, or fails with the exception {@link #send} would throw. Messages of one topic are
-   * committed in the order they were given. The stage completes on the client's own thread: hand
-   * long work on to another.
+   * committed in the order they were given (on a topic of several partitions: of one partition;
+   * without a key the messages take the partitions in turn). The stage completes on the client's
+   * own thread: hand long work on to another.
    *
    * <p>Waits only when the messages not yet committed fill the buffer ({@link
    * Batching#bufferBytes()}), up to {@link Batching#maxBlock()}, then throws {@link
    * BrokerUnavailableException}.
    */
   public CompletionStage<Long> sendAsync(String topic, String message) {
-    return enqueue(topic, List.of(message), offsets -> offsets.get(0));
+    return enqueue(topic, null, List.of(message), offsets -> offsets.get(0));
+  }
+
+  /** {@link #sendAsync(String, String)} with a key: see {@link #send(String, String, String)}. */
+  public CompletionStage<Long> sendAsync(String topic, String key, String message) {
+    return enqueue(topic, key, List.of(message), offsets -> offsets.get(0));
   }
 
   /**
@@ -151,8 +190,14 @@ public class Producer extends LogQueueClient {
    * that every stage a caller holds is complete when flush returns.
    */
   private <T> CompletableFuture<T> enqueue(
-      String topic, List<String> messages, Function<List<Long>, T> answer) {
+      String topic, String key, List<String> messages, Function<List<Long>, T> answer) {
     checkRunning();
+    Integer partition;
+    try {
+      partition = partition(topic, key);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // its registration failed: the stage says so
+    }
     long bytes = 0;
     List<String> messageIds = new ArrayList<>(messages.size());
     for (String message : messages) {
@@ -165,12 +210,28 @@ public class Producer extends LogQueueClient {
     inFlight.add(answered);
     answered.whenComplete((result, failure) -> inFlight.remove(answered));
     batchers
-        .computeIfAbsent(topic, this::batcher)
+        .computeIfAbsent(
+            partition == null ? topic : topic + "#" + partition, t -> batcher(topic, partition))
         .add(new TopicBatcher.Unit(messages, messageIds, bytes, done));
     return answered;
   }
 
-  private TopicBatcher batcher(String topic) {
+  /**
+   * Where a message goes: null on a topic of one partition (the broker's v1 path); its key's
+   * partition; else the partitions in turn. The first message to a topic registers for it here, to
+   * learn its partitions.
+   */
+  private Integer partition(String topic, String key) {
+    int count = partitions(topic);
+    if (count == 1) {
+      return null;
+    }
+    return key != null
+        ? partitionOf(key, count)
+        : (int) Math.floorMod(turn.getAndIncrement(), count);
+  }
+
+  private TopicBatcher batcher(String topic, Integer partition) {
     return new TopicBatcher(
         batching,
         (messages, messageIds) ->
@@ -182,7 +243,8 @@ public class Producer extends LogQueueClient {
                             true,
                             () ->
                                 api.produceBatchAsync(
-                                    new BatchProduceRequest(topic, id, messages, messageIds))))
+                                    new BatchProduceRequest(
+                                        topic, id, messages, messageIds, partition))))
                 .thenApply(Appended::offsets),
         unit -> buffer.release(unit.bytes()));
   }

@@ -16,10 +16,15 @@ public final class Bodies {
   public record NewTopic(
       String name,
       @JsonbProperty("retention_ms") Long retentionMs,
-      @JsonbProperty("retention_bytes") Long retentionBytes) {
+      @JsonbProperty("retention_bytes") Long retentionBytes,
+      Integer partitions) {
 
     public NewTopic(String name) {
-      this(name, null, null);
+      this(name, null, null, null);
+    }
+
+    public NewTopic(String name, Long retentionMs, Long retentionBytes) {
+      this(name, retentionMs, retentionBytes, null);
     }
   }
 
@@ -47,7 +52,14 @@ public final class Bodies {
       @JsonbProperty("retention_ms") long retentionMs,
       @JsonbProperty("retention_bytes") long retentionBytes,
       int producers,
-      List<ConsumerDetails> consumers) {}
+      List<ConsumerDetails> consumers,
+      Integer partitions) {
+
+    /** How many partitions the topic has. */
+    public int partitionCount() {
+      return partitions == null ? 1 : partitions;
+    }
+  }
 
   public record ConsumerDetails(
       @JsonbProperty("consumer_id") long consumerId,
@@ -73,7 +85,15 @@ public final class Bodies {
 
   public record TopicRequest(String topic) {}
 
-  public record ProducerRegistered(String status, @JsonbProperty("producer_id") long producerId) {}
+  /** {@code partitions}: null if the topic has one. */
+  public record ProducerRegistered(
+      String status, @JsonbProperty("producer_id") long producerId, Integer partitions) {
+
+    /** How many partitions the topic has. */
+    public int partitionCount() {
+      return partitions == null ? 1 : partitions;
+    }
+  }
 
   /**
    * A message, with the producer's id for it (or null): a retry with the same id stores nothing.
@@ -89,15 +109,21 @@ public final class Bodies {
     }
   }
 
-  /** A batch, with one id per message (or null). */
+  /** A batch, with one id per message (or null), to one partition (null: a topic of one). */
   public record BatchProduceRequest(
       String topic,
       @JsonbProperty("producer_id") long producerId,
       List<String> messages,
-      @JsonbProperty("message_ids") List<String> messageIds) {
+      @JsonbProperty("message_ids") List<String> messageIds,
+      Integer partition) {
 
     public BatchProduceRequest(String topic, long producerId, List<String> messages) {
-      this(topic, producerId, messages, null);
+      this(topic, producerId, messages, null, null);
+    }
+
+    public BatchProduceRequest(
+        String topic, long producerId, List<String> messages, List<String> messageIds) {
+      this(topic, producerId, messages, messageIds, null);
     }
   }
 
@@ -107,7 +133,15 @@ public final class Bodies {
   /** A batch produce's answer: how many were newly stored, each one's offset. */
   public record Appended(String status, int appended, List<Long> offsets, int duplicates) {}
 
-  public record ConsumerRegistered(String status, @JsonbProperty("consumer_id") long consumerId) {}
+  /** {@code partitions}: null if the topic has one. */
+  public record ConsumerRegistered(
+      String status, @JsonbProperty("consumer_id") long consumerId, Integer partitions) {
+
+    /** How many partitions the topic has. */
+    public int partitionCount() {
+      return partitions == null ? 1 : partitions;
+    }
+  }
 
   /**
    * A v2 registration: a durable {@code name}, where to {@code start} ("earliest", "latest" or an
@@ -132,10 +166,16 @@ public final class Bodies {
       @JsonbProperty("consumer_id") long consumerId,
       int max,
       @JsonbProperty("wait_ms") long waitMs,
-      List<Long> offsets) {}
+      List<Long> offsets,
+      Integer partition) {
 
-  /** A message leased to an explicit consumer. */
-  public record Record(long offset, String message, long timestamp, int delivery) {}
+    public LeaseRequest(String topic, long consumerId, int max, long waitMs, List<Long> offsets) {
+      this(topic, consumerId, max, waitMs, offsets, null);
+    }
+  }
+
+  /** A message leased to an explicit consumer; {@code partition} 0 on a topic of one. */
+  public record Record(long offset, String message, long timestamp, int delivery, int partition) {}
 
   /** {@code skipped}: what retention deleted before the consumer read it; null if nothing. */
   public record Leased(
@@ -153,11 +193,31 @@ public final class Bodies {
       List<Long> release,
       List<Long> extend,
       List<Long> reject,
-      @JsonbProperty("delay_ms") Long delayMs) {}
+      @JsonbProperty("delay_ms") Long delayMs,
+      Integer partition) {
+
+    public AckRequest(
+        String topic,
+        long consumerId,
+        List<Long> offsets,
+        Long ackUntil,
+        List<Long> release,
+        List<Long> extend,
+        List<Long> reject,
+        Long delayMs) {
+      this(topic, consumerId, offsets, ackUntil, release, extend, reject, delayMs, null);
+    }
+  }
 
   public record Acked(String status, long acked, int released, int extended, int rejected) {}
 
-  public record ConsumeRequest(String topic, @JsonbProperty("consumer_id") long consumerId) {}
+  public record ConsumeRequest(
+      String topic, @JsonbProperty("consumer_id") long consumerId, Integer partition) {
+
+    public ConsumeRequest(String topic, long consumerId) {
+      this(topic, consumerId, null);
+    }
+  }
 
   public record Consumed(String status, String message) {}
 
@@ -169,7 +229,13 @@ public final class Bodies {
       String topic,
       @JsonbProperty("consumer_id") long consumerId,
       int max,
-      @JsonbProperty("wait_ms") long waitMs) {}
+      @JsonbProperty("wait_ms") long waitMs,
+      Integer partition) {
+
+    public BatchConsumeRequest(String topic, long consumerId, int max, long waitMs) {
+      this(topic, consumerId, max, waitMs, null);
+    }
+  }
 
   /** {@code skipped}: what retention deleted before the consumer read it; null if nothing. */
   public record Batch(String status, List<String> messages, Long skipped) {}

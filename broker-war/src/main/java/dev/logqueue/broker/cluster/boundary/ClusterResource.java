@@ -5,6 +5,7 @@ import dev.logqueue.broker.cluster.control.Cluster.MemberView;
 import dev.logqueue.broker.cluster.control.Cluster.View;
 import dev.logqueue.broker.queue.control.StoreException;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.Partition;
 import dev.logqueue.broker.queue.entity.TopicName;
 import dev.logqueue.broker.security.boundary.Guard;
 import dev.logqueue.broker.store.control.ClusterTables;
@@ -76,11 +77,14 @@ public class ClusterResource {
     JsonArrayBuilder topics = Json.createArrayBuilder();
     try {
       tables.slots().forEach(slot -> slots.put(slot.slot(), slot));
-      for (TopicName name : tables.topicNames()) {
+      for (TopicName name : tables.logNames()) {
         int slot = cluster.slotOf(name);
         Slot row = slots.get(slot);
         JsonObjectBuilder topic =
-            Json.createObjectBuilder().add("name", name.value()).add("slot", slot);
+            Json.createObjectBuilder()
+                .add("name", Partition.topicOf(name).value())
+                .add("partition", Partition.numberOf(name))
+                .add("slot", slot);
         if (row == null) {
           topic.addNull("owner").add("epoch", 0);
         } else {

@@ -216,13 +216,20 @@ final class ClusterRows {
 
   /** Every topic's name, in creation order (not the logs of their partitions). */
   static List<TopicName> topicNames(Connection connection) throws SQLException {
+    return names(connection, "SELECT name FROM lq_topic WHERE name NOT LIKE '%#%' ORDER BY id");
+  }
+
+  /** Every log's name, topics' and their partitions', in creation order. */
+  static List<TopicName> logNames(Connection connection) throws SQLException {
+    return names(connection, "SELECT name FROM lq_topic ORDER BY id");
+  }
+
+  private static List<TopicName> names(Connection connection, String query) throws SQLException {
     List<TopicName> names = new ArrayList<>();
-    try (PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT name FROM lq_topic WHERE name NOT LIKE '%#%' ORDER BY id");
+    try (PreparedStatement select = connection.prepareStatement(query);
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        names.add(TopicName.of(rows.getString(1)));
+        names.add(TopicName.stored(rows.getString(1)));
       }
     }
     return names;

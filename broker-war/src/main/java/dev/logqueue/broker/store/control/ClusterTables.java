@@ -61,6 +61,11 @@ public class ClusterTables {
     return store.inTransaction("read consumer " + id, c -> ClusterRows.consumer(c, id));
   }
 
+  /** Every log's name (topics' and their partitions'), in creation order. */
+  public List<TopicName> logNames() {
+    return store.inTransaction("list the logs", ClusterRows::logNames);
+  }
+
   /** Every slot claimed so far, in order. */
   public List<Slot> slots() {
     return store.inTransaction("list the slots", ClusterRows::slots);
