@@ -528,6 +528,55 @@ class OpenApiIT {
         call("POST", "/consumer/consume", "{\"topic\":\"oa-short\",\"consumer_id\":" + late + "}");
     assertEquals(2, skipped.path("skipped").asLong(), skipped::toString);
 
+    // a topic of several partitions: partition and key on produce, records and answers with theirs
+    call("POST", "/topics", "{\"name\":\"oa-parts\",\"partitions\":3}");
+    call("POST", "/topics", "{\"name\":\"oa-many\",\"partitions\":257}"); // bad_request
+    long partsProducer =
+        id(call("POST", "/producer/register", "{\"topic\":\"oa-parts\"}"), "producer_id");
+    call(
+        "POST",
+        "/producer/produce",
+        "{\"topic\":\"oa-parts\",\"producer_id\":"
+            + partsProducer
+            + ",\"message\":\"k\",\"key\":\"alice\"}");
+    call(
+        "POST",
+        "/producer/produce",
+        "{\"topic\":\"oa-parts\",\"producer_id\":"
+            + partsProducer
+            + ",\"messages\":[\"p0\",\"p1\"],\"partition\":2}");
+    long partsAuto =
+        id(call("POST", "/consumer/register", "{\"topic\":\"oa-parts\"}"), "consumer_id");
+    long partsExplicit =
+        id(
+            call(
+                "POST",
+                "/consumer/register",
+                "{\"topic\":\"oa-parts\",\"ack\":\"explicit\",\"start\":\"earliest\"}"),
+            "consumer_id");
+    call(
+        "POST",
+        "/consumer/consume",
+        "{\"topic\":\"oa-parts\",\"consumer_id\":" + partsAuto + ",\"max\":10}");
+    call(
+        "POST",
+        "/consumer/consume",
+        "{\"topic\":\"oa-parts\",\"consumer_id\":" + partsExplicit + ",\"max\":10}");
+    call(
+        "POST",
+        "/consumer/ack",
+        "{\"topic\":\"oa-parts\",\"consumer_id\":"
+            + partsExplicit
+            + ",\"partition\":2,\"offsets\":[0,1]}");
+    call(
+        "POST",
+        "/consumer/seek",
+        "{\"topic\":\"oa-parts\",\"consumer_id\":" + partsAuto + ",\"offset\":0}");
+    call("GET", "/size?topic=oa-parts&consumer_id=" + partsAuto + "&partition=2", null);
+    call("GET", "/topics/oa-parts?partition=2", null);
+    call("GET", "/topics/oa-parts/messages?partition=2", null);
+    call("DELETE", "/topics/oa-parts", null);
+
     call("DELETE", "/topics/oa-other/consumers/" + explicit, null); // consumer_topic_mismatch
     call("DELETE", "/topics/oa/consumers/999999", null);
     call("DELETE", "/topics/oa/consumers/" + auto, null);
