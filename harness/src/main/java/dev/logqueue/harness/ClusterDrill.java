@@ -60,6 +60,7 @@ final class ClusterDrill {
       long epochsBack,
       Audit.Findings findings,
       ExplicitAudit.Findings explicit,
+      int partitionsMoved,
       KeyedLoad.Findings keyed) {
 
     /**
@@ -239,6 +240,7 @@ final class ClusterDrill {
       throw new IllegalStateException("The members did not settle before cycle " + number);
     }
     KeyedLoad.Findings keyed;
+    int partitionsMoved;
     try (Load load = new Load(uris, ledger, seed + number * 1_000L, null).start();
         KeyedLoad partitioned = new KeyedLoad(uris, number * 1_000_000_000L)) {
       sleep(1_500 + random.nextInt(2_500));
@@ -250,6 +252,12 @@ final class ClusterDrill {
               .filter(e -> TOPICS.contains(e.getKey()) && e.getValue().url().equals(url))
               .map(Map.Entry::getKey)
               .toList();
+      partitionsMoved =
+          (int)
+              before.entrySet().stream()
+                  .filter(
+                      e -> e.getKey().startsWith(KeyedLoad.TOPIC) && e.getValue().url().equals(url))
+                  .count();
       long killed = System.nanoTime();
       if (fault == Fault.KILL) {
         brokers.get(victim).kill(); // SIGKILL, under load
@@ -291,6 +299,7 @@ final class ClusterDrill {
         epochsBack(),
         findings,
         explicit,
+        partitionsMoved,
         keyed);
   }
 
@@ -459,18 +468,19 @@ final class ClusterDrill {
         .append(" stored under an older epoch | ")
         .append(Audit.Findings.HEADER)
         .append(" | at least once: lost | redelivered | stored twice |")
-        .append(" partitioned (6): acknowledged | lost | stored twice | wrong partition |")
+        .append(" partitioned (6): its partitions | acknowledged | lost | stored twice |")
+        .append(" wrong partition |")
         .append(" out of key order |\n");
     out.append(
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-            + "---|---|\n");
+            + "---|---|---|\n");
     for (Cycle cycle : cycles) {
       ExplicitAudit.Findings e = cycle.explicit();
       out.append(
           String.format(
               Locale.ROOT,
               "| %d | member %d | %d | %s | %s | %d | %d | %s | %d | %d | %d | %d | %d | %d | %d |"
-                  + " %d |%n",
+                  + " %d | %d |%n",
               cycle.number(),
               cycle.killed(),
               cycle.topicsMoved(),
@@ -482,6 +492,7 @@ final class ClusterDrill {
               e.lost(),
               e.redelivered(),
               e.storedTwice(),
+              cycle.partitionsMoved(),
               cycle.keyed().acknowledged(),
               cycle.keyed().lost(),
               cycle.keyed().storedTwice(),

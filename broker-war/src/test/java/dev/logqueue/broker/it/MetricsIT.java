@@ -246,4 +246,49 @@ class MetricsIT {
     assertEquals(
         Map.of("{topic=\"orders\"}", 3.0), series(text, "logqueue_topic_retained_messages"));
   }
+
+  @Test
+  void eachPartitionOfATopicHasItsSeries() throws Exception {
+    Http http = new Http(broker.uri());
+    assertEquals(200, http.post("topics", Http.json("name", "parts", "partitions", 2)).status());
+    long producer = wire.registerProducer("parts");
+    long consumer = wire.registerConsumer("parts");
+    for (int partition = 0; partition < 2; partition++) {
+      for (int i = 0; i <= partition; i++) {
+        assertEquals(
+            200,
+            http.post(
+                    "producer/produce",
+                    Http.json(
+                        "topic",
+                        "parts",
+                        "producer_id",
+                        producer,
+                        "message",
+                        "m",
+                        "partition",
+                        partition))
+                .status());
+      }
+    }
+    Eventually.eventually(
+        "partition 1's series",
+        Duration.ofSeconds(10),
+        () ->
+            series(http.get("metrics").text(), "logqueue_topic_end_offset")
+                .containsKey("{topic=\"parts#1\"}"));
+    String text = http.get("metrics").text();
+    assertEquals(1.0, series(text, "logqueue_topic_end_offset").get("{topic=\"parts\"}"));
+    assertEquals(2.0, series(text, "logqueue_topic_end_offset").get("{topic=\"parts#1\"}"));
+    assertEquals(
+        2.0,
+        series(text, "logqueue_consumer_lag_messages")
+            .get("{consumer=\"" + consumer + "\",consumer_name=\"\",topic=\"parts#1\"}"),
+        "a consumer's lag on each partition, under its own id");
+    assertEquals(200, http.send("DELETE", "topics/parts", "", "application/json").status());
+    Eventually.eventually(
+        "the deleted topic's series gone, its partitions' too",
+        Duration.ofSeconds(10),
+        () -> !http.get("metrics").text().contains("parts"));
+  }
 }

@@ -5,7 +5,9 @@ import dev.logqueue.broker.queue.control.TopicDetails;
 import dev.logqueue.broker.queue.control.TopicDetails.ConsumerDetails;
 import dev.logqueue.broker.queue.entity.ConsumerId;
 import dev.logqueue.broker.queue.entity.LogQueueException;
+import dev.logqueue.broker.queue.entity.Partition;
 import dev.logqueue.broker.queue.entity.TopicId;
+import dev.logqueue.broker.queue.entity.TopicName;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
@@ -140,7 +142,7 @@ final class TopicSeries {
   boolean refresh() throws InterruptedException {
     List<TopicDetails> now;
     try {
-      now = queue.topicDetails().get(10, TimeUnit.SECONDS);
+      now = queue.topicDetails(true).get(10, TimeUnit.SECONDS);
     } catch (LogQueueException | ExecutionException | TimeoutException e) {
       LOG.log(Level.DEBUG, "Metrics could not read the topics now", e);
       return false; // the series keep their last values; the next look tries again
@@ -167,7 +169,7 @@ final class TopicSeries {
       topicTags.remove(gone);
     }
     for (TopicDetails topic : now) {
-      Tag[] tags = topicTags.computeIfAbsent(topic.id(), id -> register(id, topic.name().value()));
+      Tag[] tags = topicTags.computeIfAbsent(topic.id(), id -> register(id, label(topic)));
       for (TopicMeter meter : TOPIC_METERS) {
         if (meter.series().counter()) {
           advance(meter.series(), tags, (long) meter.value().applyAsDouble(topic));
@@ -177,7 +179,7 @@ final class TopicSeries {
     for (ConsumerDetails consumer : byConsumer.values()) {
       Tag[] tags =
           consumerTags.computeIfAbsent(
-              consumer.id(), id -> register(id, consumer, topicOf.get(id).name().value()));
+              consumer.id(), id -> register(id, consumer, label(topicOf.get(id))));
       for (ConsumerMeter meter : CONSUMER_METERS) {
         if (meter.series().counter()) {
           advance(meter.series(), tags, (long) meter.value().applyAsDouble(consumer));
@@ -185,6 +187,14 @@ final class TopicSeries {
       }
     }
     return true;
+  }
+
+  /** A topic's label: its name; a partition's above 0, {@code topic#partition}. */
+  private static String label(TopicDetails topic) {
+    TopicName name = topic.name();
+    return Partition.isLog(name)
+        ? Partition.topicOf(name).value() + "#" + Partition.numberOf(name)
+        : name.value();
   }
 
   private Tag[] register(TopicId id, String name) {
@@ -206,7 +216,7 @@ final class TopicSeries {
   private Tag[] register(ConsumerId id, ConsumerDetails consumer, String topic) {
     Tag[] tags = {
       new Tag("topic", topic),
-      new Tag("consumer", Long.toString(id.value())),
+      new Tag("consumer", Long.toString(Partition.consumerOf(id).value())),
       new Tag("consumer_name", consumer.name() == null ? "" : consumer.name())
     };
     for (ConsumerMeter meter : CONSUMER_METERS) {

@@ -710,18 +710,25 @@ abstract sealed class Command<T>
    */
   static final class Inspect extends Command<List<TopicDetails>> {
     private final TopicName topic;
+    private final boolean partitions;
 
-    /** {@code topic}: null for every topic. */
-    Inspect(TopicName topic, long deadline) {
+    /**
+     * {@code topic}: null for every topic, with the logs of their partitions above 0 if {@code
+     * partitions}.
+     */
+    Inspect(TopicName topic, boolean partitions, long deadline) {
       super(deadline);
       this.topic = topic;
+      this.partitions = partitions;
     }
 
     @Override
     List<TopicDetails> apply(Batch batch) {
       List<TopicLog> topics =
           topic == null
-              ? batch.state().allTopics().stream().filter(t -> !Partition.isLog(t.name())).toList()
+              ? batch.state().allTopics().stream()
+                  .filter(t -> partitions || !Partition.isLog(t.name()))
+                  .toList()
               : List.of(batch.state().topic(topic));
       List<TopicDetails> details = new ArrayList<>(topics.size());
       for (TopicLog log : topics) {

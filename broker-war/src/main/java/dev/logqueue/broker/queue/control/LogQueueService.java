@@ -80,15 +80,25 @@ public class LogQueueService {
     Committer current = committer();
     TopicLog topic = current.state().topic(name);
     prefetchPositions(current.state(), topic);
-    return current.submit(new Inspect(name, deadline())).thenApply(details -> details.get(0));
+    return current
+        .submit(new Inspect(name, false, deadline()))
+        .thenApply(details -> details.get(0));
   }
 
   /** Every topic's details, in creation order. */
   public CompletableFuture<List<TopicDetails>> topicDetails() {
+    return topicDetails(false);
+  }
+
+  /**
+   * Every topic's details, in creation order; with {@code partitions}, also those of the logs of
+   * the partitions above 0 this broker serves (all in creation order).
+   */
+  public CompletableFuture<List<TopicDetails>> topicDetails(boolean partitions) {
     Committer current = committer();
     QueueState state = current.state();
     state.allTopics().forEach(topic -> prefetchPositions(state, topic));
-    return current.submit(new Inspect(null, deadline()));
+    return current.submit(new Inspect(null, partitions, deadline()));
   }
 
   /**
