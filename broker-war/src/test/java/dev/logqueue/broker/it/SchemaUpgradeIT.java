@@ -87,7 +87,7 @@ class SchemaUpgradeIT {
 
     broker.stop();
     assertEquals(
-        List.of("1", "2", "3", "4", "5", "6", "7"),
+        List.of("1", "2", "3", "4", "5", "6", "7", "8"),
         appliedVersions(database, data),
         "baselined at 1");
     broker.start(); // an upgraded database starts like any other
@@ -103,6 +103,7 @@ class SchemaUpgradeIT {
     assertEquals(4, old.getInt("messages"), old::toString);
     assertEquals(12, old.getInt("bytes"), "the positions of the old messages were computed");
     assertEquals(0, old.getInt("start_offset"));
+    assertEquals(1, old.getInt("partitions"), "a topic of before partitions has one");
   }
 
   /** What Flyway recorded: version 1 as the baseline, then the versions it applied. */

@@ -139,14 +139,14 @@ public class Forwarding extends HttpFilter {
     return number(queryValue(query, "partition"));
   }
 
+  /** A partition's number; empty if absent or not one (the member that serves says why). */
   private static OptionalInt number(String text) {
     if (text == null) {
       return OptionalInt.empty();
     }
     try {
-      int number = Integer.parseInt(text);
-      return number >= 0 && number < Partition.MAX ? OptionalInt.of(number) : OptionalInt.empty();
-    } catch (NumberFormatException e) {
+      return OptionalInt.of(Partition.parse(text));
+    } catch (LogQueueException notOne) {
       return OptionalInt.empty();
     }
   }

@@ -281,15 +281,7 @@ public final class JsonRequest {
     if (named.isPresent() || chosen == null) {
       return named;
     }
-    try {
-      int number = Integer.parseInt(chosen);
-      if (number >= 0 && number < Partition.MAX) {
-        return OptionalInt.of(number);
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw LogQueueException.badRequest("Header X-LogQueue-Partition is not a partition: " + chosen);
+    return OptionalInt.of(Partition.parse(chosen));
   }
 
   /** An optional integer field within bounds: a JSON integer, or a string of digits. */

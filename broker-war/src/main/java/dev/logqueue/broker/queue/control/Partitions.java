@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * Topics of several partitions, over the queue. Partition 0 is the topic's own log; partition
@@ -352,23 +353,13 @@ public class Partitions {
           .thenApply(List::of);
     }
     requireAllHere(layout, "seek on");
-    CompletableFuture<List<Long>> all = CompletableFuture.completedFuture(new ArrayList<>());
-    for (int p = 0; p < layout.count(); p++) {
-      int number = p;
-      all =
-          all.thenCompose(
-              offsets ->
-                  cursor(layout, consumer, number, caller)
-                      .thenCompose(
-                          cursor ->
-                              queue.seek(layout.log(number), cursor, offset, timestamp, caller))
-                      .thenApply(
-                          at -> {
-                            offsets.add(at);
-                            return offsets;
-                          }));
-    }
-    return all;
+    return inTurn(
+        layout,
+        0,
+        number ->
+            cursor(layout, consumer, number, caller)
+                .thenCompose(
+                    cursor -> queue.seek(layout.log(number), cursor, offset, timestamp, caller)));
   }
 
   /**
@@ -384,16 +375,13 @@ public class Partitions {
           .thenApply(cursor -> queue.size(layout.log(number), cursor, caller));
     }
     requireAllHere(layout, "count the messages of");
-    CompletableFuture<Long> sum = CompletableFuture.completedFuture(0L);
-    for (int p = 0; p < layout.count(); p++) {
-      int number = p;
-      sum =
-          sum.thenCompose(
-              total ->
-                  cursor(layout, consumer, number, caller)
-                      .thenApply(cursor -> total + queue.size(layout.log(number), cursor, caller)));
-    }
-    return sum;
+    return inTurn(
+            layout,
+            0,
+            number ->
+                cursor(layout, consumer, number, caller)
+                    .thenApply(cursor -> queue.size(layout.log(number), cursor, caller)))
+        .thenApply(sizes -> sizes.stream().mapToLong(Long::longValue).sum());
   }
 
   /**
@@ -413,14 +401,10 @@ public class Partitions {
       }
       return queue.deleteConsumer(layout.log(number), cursor, caller);
     }
-    CompletableFuture<Void> cursors = CompletableFuture.completedFuture(null);
-    if (layout.isPartitioned() && !engine.committer().state().claims().isClustered()) {
-      for (int p = 1; p < layout.count(); p++) {
-        OptionalInt number = OptionalInt.of(p);
-        cursors = cursors.thenCompose(done -> deleteConsumer(topic, consumer, number, caller));
-      }
-    }
-    return cursors.thenCompose(done -> queue.deleteConsumer(topic, consumer, caller));
+    return (servesAll()
+            ? inTurn(layout, 1, p -> deleteConsumer(topic, consumer, OptionalInt.of(p), caller))
+            : CompletableFuture.completedFuture(List.of()))
+        .thenCompose(done -> queue.deleteConsumer(topic, consumer, caller));
   }
 
   /**
@@ -436,15 +420,11 @@ public class Partitions {
       }
       return queue.deleteTopic(log);
     }
-    CompletableFuture<Void> logs = CompletableFuture.completedFuture(null);
-    if (layout.isPartitioned() && !engine.committer().state().claims().isClustered()) {
-      for (int p = 1; p < layout.count(); p++) {
-        OptionalInt number = OptionalInt.of(p);
-        logs = logs.thenCompose(done -> deleteTopic(topic, number));
-      }
-    }
     layouts.remove(topic);
-    return logs.thenCompose(done -> queue.deleteTopic(topic));
+    return (servesAll()
+            ? inTurn(layout, 1, p -> deleteTopic(topic, OptionalInt.of(p)))
+            : CompletableFuture.completedFuture(List.of()))
+        .thenCompose(done -> queue.deleteTopic(topic));
   }
 
   /**
@@ -459,15 +439,11 @@ public class Partitions {
       return log(layout, partition.getAsInt())
           .thenCompose(created -> queue.setRetention(log, change));
     }
-    CompletableFuture<TopicDetails> logs = CompletableFuture.completedFuture(null);
-    if (layout.isPartitioned() && servesAll()) {
-      for (int p = 1; p < layout.count(); p++) {
-        OptionalInt number = OptionalInt.of(p);
-        logs = logs.thenCompose(done -> setRetention(topic, number, change));
-      }
-    }
     layouts.remove(topic);
-    return logs.thenCompose(done -> queue.setRetention(topic, change));
+    return (servesAll()
+            ? inTurn(layout, 1, p -> setRetention(topic, OptionalInt.of(p), change))
+            : CompletableFuture.completedFuture(List.of()))
+        .thenCompose(done -> queue.setRetention(topic, change));
   }
 
   /** The details of one partition's log (0: the topic's own). */
@@ -482,6 +458,28 @@ public class Partitions {
     Layout layout = layout(topic);
     return log(layout, layout.check(partition))
         .thenCompose(log -> queue.browse(log, offset, timestamp, max));
+  }
+
+  /**
+   * {@code step} for each partition from {@code first} to the last, one after the other (each
+   * commits before the next starts): their outcomes, in order.
+   */
+  private static <T> CompletableFuture<List<T>> inTurn(
+      Layout layout, int first, IntFunction<CompletableFuture<T>> step) {
+    CompletableFuture<List<T>> all = CompletableFuture.completedFuture(new ArrayList<>());
+    for (int p = first; p < layout.count(); p++) {
+      int number = p;
+      all =
+          all.thenCompose(
+              outcomes ->
+                  step.apply(number)
+                      .thenApply(
+                          outcome -> {
+                            outcomes.add(outcome);
+                            return outcomes;
+                          }));
+    }
+    return all;
   }
 
   /** Whether this broker serves every partition of every topic: it is not in a cluster. */
@@ -510,6 +508,7 @@ public class Partitions {
     if (partition == 0 || engine.committer().state().findTopic(log).isPresent()) {
       return CompletableFuture.completedFuture(log);
     }
+    requireCurrent(layout);
     return engine
         .committer()
         .submit(new CreateTopic(log, layout.retention(), 1, engine.settings().commitDeadline()))
@@ -522,6 +521,29 @@ public class Partitions {
               }
               return log;
             });
+  }
+
+  /**
+   * Before a partition's log is created: the topic is still the one the layout was read of (a
+   * layout read a moment ago may be of a topic deleted since, and perhaps created again under its
+   * name, with a new id: a log for the old one would take messages nobody can read).
+   */
+  private void requireCurrent(Layout layout) {
+    QueueState state = engine.committer().state();
+    TopicId now;
+    if (!state.claims().isClustered() || state.claims().covers(layout.topic())) {
+      now = state.findTopic(layout.topic()).map(TopicLog::id).orElse(null);
+    } else {
+      TopicRow row = read(() -> engine.placement().storedTopic(layout.topic()));
+      now = row == null ? null : row.id();
+    }
+    if (!layout.id().equals(now)) {
+      layouts.remove(layout.topic());
+      throw now == null
+          ? LogQueueException.topicNotFound(layout.topic())
+          : LogQueueException.unavailable(
+              "Topic '" + layout.topic() + "' was deleted and created again; try again");
+    }
   }
 
   /**

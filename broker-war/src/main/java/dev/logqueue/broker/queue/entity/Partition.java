@@ -20,6 +20,20 @@ public final class Partition {
 
   private Partition() {}
 
+  /** A partition's number as a client wrote it (0 to {@value #MAX} - 1); else 400. */
+  public static int parse(String text) {
+    try {
+      int number = Integer.parseInt(text.trim());
+      if (number >= 0 && number < MAX) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw LogQueueException.badRequest(
+        "'partition' must be an integer from 0 to " + (MAX - 1) + " (got '" + text + "')");
+  }
+
   /** The log of partition {@code partition} of the topic {@code topic} (of id {@code id}). */
   public static TopicName log(TopicName topic, TopicId id, int partition) {
     if (partition == 0) {

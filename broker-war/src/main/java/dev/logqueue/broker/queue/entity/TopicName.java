@@ -11,24 +11,14 @@ public record TopicName(String value) {
 
   public TopicName {
     if (!isValid(value) && (value == null || !Partition.isLogName(value))) {
-      throw LogQueueException.badRequest(
-          "Invalid topic name: use 1 to "
-              + MAX_LENGTH
-              + " characters of A-Z a-z 0-9 . _ - (got "
-              + describe(value)
-              + ")");
+      throw invalid(value);
     }
   }
 
   /** A client's name of a topic. */
   public static TopicName of(String value) {
     if (value != null && !isValid(value) && Partition.isLogName(value)) {
-      throw LogQueueException.badRequest(
-          "Invalid topic name: use 1 to "
-              + MAX_LENGTH
-              + " characters of A-Z a-z 0-9 . _ - (got "
-              + describe(value)
-              + ")");
+      throw invalid(value);
     }
     return new TopicName(value);
   }
@@ -56,6 +46,15 @@ public record TopicName(String value) {
       }
     }
     return true;
+  }
+
+  private static LogQueueException invalid(String value) {
+    return LogQueueException.badRequest(
+        "Invalid topic name: use 1 to "
+            + MAX_LENGTH
+            + " characters of A-Z a-z 0-9 . _ - (got "
+            + describe(value)
+            + ")");
   }
 
   /** Quotes a rejected name for an error message without echoing control characters or a novel. */

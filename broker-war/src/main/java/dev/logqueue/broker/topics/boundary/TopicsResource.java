@@ -236,19 +236,7 @@ public class TopicsResource {
 
   /** {@code ?partition=P}, 0 to 255. */
   private static OptionalInt partition(String text) {
-    if (text == null) {
-      return OptionalInt.empty();
-    }
-    try {
-      int number = Integer.parseInt(text);
-      if (number >= 0 && number < Partition.MAX) {
-        return OptionalInt.of(number);
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw LogQueueException.badRequest(
-        "'partition' must be an integer from 0 to " + (Partition.MAX - 1));
+    return text == null ? OptionalInt.empty() : OptionalInt.of(Partition.parse(text));
   }
 
   /** A retention field: {@code absent} if it is not sent, the default if null, else 0 or more. */
