@@ -154,6 +154,27 @@ public class Producer extends LogQueueClient {
   }
 
   /**
+   * Sends a message to one partition of a topic (0 to {@link #partitions(String)} - 1); the offset
+   * is within it.
+   *
+   * @throws IllegalArgumentException if the topic has no such partition
+   */
+  public long send(String topic, int partition, String message) {
+    return join(sendAsync(topic, partition, message));
+  }
+
+  /** {@link #send(String, int, String)} without waiting. */
+  public CompletionStage<Long> sendAsync(String topic, int partition, String message) {
+    int count = partitions(topic);
+    if (partition < 0 || partition >= count) {
+      throw new IllegalArgumentException(
+          "Topic '" + topic + "' has " + count + " partitions: no partition " + partition);
+    }
+    return enqueueTo(
+        topic, count == 1 ? null : partition, List.of(message), offsets -> offsets.get(0));
+  }
+
+  /**
    * Sends messages to one topic in one request, in order, all or none, and returns their offsets
    * once the broker has committed them (the broker takes up to 1000 messages, 4 MiB, per request by
    * default). They keep their place among the messages sent before them.
@@ -198,6 +219,13 @@ public class Producer extends LogQueueClient {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e); // its registration failed: the stage says so
     }
+    return enqueueTo(topic, partition, messages, answer);
+  }
+
+  /** Hands the messages to the batcher of their topic's partition (null: a topic of one). */
+  private <T> CompletableFuture<T> enqueueTo(
+      String topic, Integer partition, List<String> messages, Function<List<Long>, T> answer) {
+    checkRunning();
     long bytes = 0;
     List<String> messageIds = new ArrayList<>(messages.size());
     for (String message : messages) {

@@ -103,8 +103,11 @@ class PartitionsIT {
     try (Producer producer = Producer.builder(broker.uri()).build();
         Consumer consumer =
             Consumer.builder(broker.uri()).topics(topic).explicitAck().leaseMs(1_000).build()) {
-      for (int i = 0; i < 9; i++) {
+      for (int i = 0; i < 6; i++) {
         producer.send(topic, "m" + i); // no key: the partitions take turns
+      }
+      for (int p = 0; p < 3; p++) {
+        assertEquals(2, producer.send(topic, p, "n" + p), "the third message of partition " + p);
       }
       List<Message> first = new ArrayList<>();
       while (first.size() < 9) {
