@@ -145,7 +145,7 @@ public class Partitions {
   public Layout layout(TopicName topic) {
     QueueState state = engine.committer().state();
     Claims claims = state.claims();
-    if (!claims.isClustered() || claims.covers(topic)) {
+    if (claims.covers(topic)) { // a single broker covers every topic
       TopicLog log = state.topic(topic);
       return new Layout(topic, log.id(), log.partitions(), log.retention());
     }
@@ -531,7 +531,7 @@ public class Partitions {
   private void requireCurrent(Layout layout) {
     QueueState state = engine.committer().state();
     TopicId now;
-    if (!state.claims().isClustered() || state.claims().covers(layout.topic())) {
+    if (state.claims().covers(layout.topic())) {
       now = state.findTopic(layout.topic()).map(TopicLog::id).orElse(null);
     } else {
       TopicRow row = read(() -> engine.placement().storedTopic(layout.topic()));
@@ -606,7 +606,7 @@ public class Partitions {
   /** How a consumer of the topic was registered: from memory, or in a cluster from the store. */
   private ConsumerRow registration(Layout layout, ConsumerId consumer) {
     QueueState state = engine.committer().state();
-    if (!state.claims().isClustered() || state.claims().covers(layout.topic())) {
+    if (state.claims().covers(layout.topic())) {
       ConsumerCursor parent = state.consumer(layout.topic(), consumer);
       return new ConsumerRow(layout.id(), parent.settings(), parent.owner(), parent.startAt());
     }
